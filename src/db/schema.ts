@@ -1,0 +1,6 @@
+// Every table of every module, for Drizzle's typed queries. Migrations (migrations/*.sql) are the
+// source of truth for the database; these definitions must match them.
+export * from '../modules/identity/schema.js'
+export * from '../modules/audit/schema.js'
+export * from '../modules/catalog/schema.js'
+export * from '../modules/assessment/schema.js'

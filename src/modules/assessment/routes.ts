@@ -1,0 +1,1 @@
+export function assessmentRoutes(_app: unknown, _ctx: unknown) {}
