@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findCatalogByKey } from '../../src/modules/catalog/service.js'
+import { startTestServer, type TestServer } from '../support/app.js'
+import { ApiClient } from '../support/client.js'
+import { makeInstitution, makeUser, type TestUser } from '../support/factories.js'
+import { loadFixtureCatalog } from '../support/catalogs.js'
+
+// DESIGN.md §7: no user ever reads another organisation's data. This test walks EVERY route of the
+// OpenAPI document as an admin of organisation B against the data of organisation A, and expects
+// nothing: 403 or 404, and no trace of A's data in the body. A new route with a path parameter this
+// test does not know fails the test until it is added here.
+
+interface OpenApiOperation {
+  tags?: string[]
+  security?: unknown[]
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> }
+}
+interface JsonSchema {
+  type?: string | string[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  items?: JsonSchema
+  enum?: unknown[]
+  const?: unknown
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  format?: string
+  pattern?: string
+  minimum?: number
+  minLength?: number
+  default?: unknown
+}
+
+// Routes that act on the caller's own session or account, or on shared framework content, and so hold
+// no other organisation's data. Each is covered by its own tests.
+const NOT_TENANT_SCOPED = new Set([
+  'GET /api/v1/health',
+  'GET /api/v1/auth/session',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/mfa/verify',
+  'POST /api/v1/auth/mfa/enrolment',
+  'POST /api/v1/auth/mfa/enrolment/confirm',
+  'PATCH /api/v1/me',
+  'POST /api/v1/me/password',
+  'GET /api/v1/catalogs',
+  'GET /api/v1/catalogs/{id}',
+  'GET /api/v1/catalogs/{id}/oscal',
+])
+
+describe('tenant isolation: every route, as another organisation', () => {
+  let server: TestServer
+  let ownerA: TestUser
+  let editorA: TestUser
+  let intruder: TestUser
+  const a: Record<string, string> = {}
+  const secrets: string[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    await loadFixtureCatalog(server.ctx, 'fsa-cyber-2024')
+    const orgA = await makeInstitution(server.ctx, { name: 'Alpha Shinkin' })
+    const orgB = await makeInstitution(server.ctx, { name: 'Beta Bank', sector: 'regional_bank' })
+    ownerA = await makeUser(server.ctx, orgA.id, 'admin')
+    editorA = await makeUser(server.ctx, orgA.id, 'editor')
+    intruder = await makeUser(server.ctx, orgB.id, 'admin')
+
+    // Organisation A's data, made through the API like a user would.
+    const catalog = await findCatalogByKey(server.ctx.db, 'fsa-cyber-2024')
+    const editor = new ApiClient(server)
+    await editor.login(editorA.email, editorA.password)
+    const created = await editor.post<{ id: string }>('/api/v1/assessments', { catalogId: catalog!.id, title: 'ALPHA-SECRET-ASSESSMENT' })
+    expect(created.status).toBe(201)
+    a.assessment = created.body.id
+    a.ref = '2.1-B1'
+    expect((await editor.put(`/api/v1/assessments/${a.assessment}/items/${a.ref}`, { value: 2, comment: 'ALPHA-SECRET-COMMENT' })).status).toBe(200)
+    const form = new FormData()
+    form.append('file', new Blob(['ALPHA-SECRET-EVIDENCE'], { type: 'text/plain' }), 'alpha-secret-evidence.txt')
+    const evidence = await editor.request<{ id: string }>('POST', `/api/v1/assessments/${a.assessment}/items/${a.ref}/evidence`, form)
+    expect(evidence.status).toBe(201)
+    a.evidence = evidence.body.id
+    const action = await editor.post<{ id: string }>(`/api/v1/assessments/${a.assessment}/actions`, { title: 'ALPHA-SECRET-ACTION', itemRefs: [a.ref] })
+    expect(action.status).toBe(201)
+    a.action = action.body.id
+    const admin = new ApiClient(server)
+    await admin.login(ownerA.email, ownerA.password, ownerA.totpSecret)
+    const invitation = await admin.post<{ id: string }>('/api/v1/invitations', { email: 'alpha-secret-invitee@test.example', role: 'viewer' })
+    expect(invitation.status).toBe(201)
+    a.invitation = invitation.body.id
+    a.member = editorA.id
+    secrets.push('ALPHA-SECRET', 'alpha-secret', editorA.email, ownerA.email, a.evidence, a.action, a.invitation)
+  })
+  afterAll(() => server.close())
+
+  const pathValue = (path: string, param: string): string => {
+    if (param === 'ref') return a.ref!
+    if (param === 'userId') return a.member!
+    if (param === 'token') return 'x'.repeat(43)
+    if (param !== 'id') throw new Error(`tenant-isolation test: unknown path parameter {${param}} in ${path}: add it`)
+    if (path.startsWith('/api/v1/assessments/')) return a.assessment!
+    if (path.startsWith('/api/v1/evidence/')) return a.evidence!
+    if (path.startsWith('/api/v1/remediation-actions/')) return a.action!
+    if (path.startsWith('/api/v1/invitations/')) return a.invitation!
+    throw new Error(`tenant-isolation test: which record of organisation A does ${path} take? Add it`)
+  }
+
+  it('answers 403 or 404 with no data of organisation A on every route', async () => {
+    const client = new ApiClient(server)
+    await client.login(intruder.email, intruder.password, intruder.totpSecret)
+    const doc = (await client.get<{ paths: Record<string, Record<string, OpenApiOperation>> }>('/api/docs/json')).body
+    const walked: string[] = []
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const key = `${method.toUpperCase()} ${path}`
+        if (NOT_TENANT_SCOPED.has(key)) continue
+        const url = path.replace(/\{(\w+)\}/g, (_m, param: string) => encodeURIComponent(pathValue(path, param)))
+        const body = requestBodyFor(operation, (format) => (format === 'uuid' ? a.assessment! : undefined))
+        const response = await client.request(method.toUpperCase(), url, body)
+        walked.push(key)
+        if (key === 'GET /api/v1/invitations/by-token/{token}') {
+          expect(response.status, key).toBe(410) // a token that is not A's reveals nothing either
+        } else if (key === 'POST /api/v1/invitations/accept') {
+          expect([400, 410], key).toContain(response.status)
+        } else if (isOwnOrgListing(key)) {
+          // Lists of the caller's own organisation: allowed, but never A's rows.
+          expect(response.status, key).toBeLessThan(500)
+        } else {
+          expect([403, 404], `${key} answered ${response.status}: ${response.text.slice(0, 200)}`).toContain(response.status)
+        }
+        for (const secret of secrets) expect(response.text, `${key} leaked ${secret}`).not.toContain(secret)
+      }
+    }
+    expect(walked.length).toBeGreaterThan(25)
+  })
+
+  it("leaves organisation A's data unchanged after the attempts", async () => {
+    const editor = new ApiClient(server)
+    await editor.login(editorA.email, editorA.password)
+    const items = await editor.get<{ ref: string; value: number | null; comment: string | null }[]>(`/api/v1/assessments/${a.assessment}/items`)
+    expect(items.body.find((item) => item.ref === a.ref)).toMatchObject({ value: 2, comment: 'ALPHA-SECRET-COMMENT' })
+    expect((await editor.get(`/api/v1/evidence/${a.evidence}/download`)).text).toBe('ALPHA-SECRET-EVIDENCE')
+    const actions = await editor.get<{ id: string }[]>(`/api/v1/assessments/${a.assessment}/actions`)
+    expect(actions.body.map((x) => x.id)).toContain(a.action)
+    const members = await editor.get<{ userId: string }[]>('/api/v1/members')
+    expect(members.body.map((m) => m.userId)).toContain(editorA.id)
+  })
+})
+
+function isOwnOrgListing(key: string): boolean {
+  return [
+    'GET /api/v1/organisation',
+    'GET /api/v1/members',
+    'GET /api/v1/invitations',
+    'POST /api/v1/invitations',
+    'GET /api/v1/assessments',
+    'POST /api/v1/assessments',
+    'GET /api/v1/audit-events',
+    'POST /api/v1/auth/switch-organisation',
+  ].includes(key)
+}
+
+/** A valid body for the operation, so that the request reaches the service (not just validation). */
+function requestBodyFor(operation: OpenApiOperation, uuid: (format: string) => string | undefined): unknown {
+  const content = operation.requestBody?.content
+  if (!content) return undefined
+  if (content['multipart/form-data'] && !content['application/json']) {
+    const form = new FormData()
+    form.append('file', new Blob(['intruder'], { type: 'text/plain' }), 'intruder.txt')
+    return form
+  }
+  const schema = content['application/json']?.schema
+  return schema ? sampleOf(schema, uuid) : {}
+}
+
+function sampleOf(schema: JsonSchema, uuid: (format: string) => string | undefined): unknown {
+  if (schema.const !== undefined) return schema.const
+  if (schema.enum) return schema.enum[0]
+  if (schema.default !== undefined) return schema.default
+  const variants = schema.anyOf ?? schema.oneOf
+  if (variants) return sampleOf(variants.find((v) => v.type !== 'null') ?? variants[0]!, uuid)
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, prop]) => [name, sampleOf(prop, uuid)]))
+    case 'array':
+      return schema.items ? [sampleOf(schema.items, uuid)] : []
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1
+    case 'boolean':
+      return false
+    case 'string':
+      if (schema.format === 'uuid') return uuid('uuid')
+      if (schema.format === 'email') return 'intruder@test.example'
+      if (schema.format === 'date') return '2030-01-31'
+      if (schema.format === 'date-time') return '2030-01-31T00:00:00Z'
+      if (schema.pattern === '^[0-9]{6}$') return '123456'
+      return 'intruder text'.padEnd(schema.minLength ?? 0, 'x')
+    default:
+      return null
+  }
+}
