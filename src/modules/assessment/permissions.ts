@@ -8,6 +8,10 @@ import type { AssessmentStatus } from './schema.js'
 export interface AssessmentState {
   orgId: string
   status: AssessmentStatus
+  /** Who asked for the review; never the one who approves (four eyes). */
+  reviewRequestedBy?: string | null
+  /** False for an older version of the lineage: only the newest version can be reopened. */
+  isLatestVersion?: boolean
 }
 
 const ROLE_CAN_EDIT = new Set(['admin', 'editor'])
@@ -61,6 +65,12 @@ export function assertCanApprove(actor: Actor, assessment: AssessmentState, last
       en: 'You last edited at least one answer, so you cannot approve it (four-eyes rule)',
     })
   }
+  if (assessment.reviewRequestedBy && assessment.reviewRequestedBy === actor.userId) {
+    throw forbidden({
+      ja: 'ご自身がレビューを依頼した自己評価は承認できません（四つの目の原則）',
+      en: 'You requested the review, so you cannot approve it (four-eyes rule)',
+    })
+  }
 }
 
 export function assertCanReturn(actor: Actor, assessment: AssessmentState) {
@@ -78,6 +88,12 @@ export function assertCanReopen(actor: Actor, assessment: AssessmentState) {
   }
   if (assessment.status !== 'approved') {
     throw conflict('assessment_not_approved', { ja: '承認済みの自己評価のみ再オープンできます', en: 'Only an approved assessment can be reopened' })
+  }
+  if (assessment.isLatestVersion === false) {
+    throw conflict('assessment_not_latest', {
+      ja: '新しい版が既にあります。最新の版から再オープンしてください',
+      en: 'A newer version exists: reopen the newest version',
+    })
   }
 }
 
