@@ -1,0 +1,18 @@
+// `npm run bench -- <name> [options]`: each benchmark prints its figures and a ratio against a baseline
+// measured in the same run (these machines are noisy; absolute times alone mean little).
+import { scoringBench } from './scoring.js'
+
+const benches: Record<string, (args: string[]) => Promise<void>> = {
+  scoring: scoringBench,
+}
+
+const [name, ...args] = process.argv.slice(2)
+const selected = name ? { [name]: benches[name] } : benches
+for (const [benchName, run] of Object.entries(selected)) {
+  if (!run) {
+    console.error(`unknown benchmark "${benchName}"; available: ${Object.keys(benches).join(', ')}`)
+    process.exit(2)
+  }
+  console.log(`\n# ${benchName}`)
+  await run(args)
+}
