@@ -21,10 +21,11 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) =>
+// The id is deliberately not echoed: a not-found answer carries nothing but the kind of record.
+export const notFound = (what: string, _id?: string) =>
   new AppError('not_found', 404, {
-    ja: `${labelJa(what)}が見つかりません（${id}）`,
-    en: `${what} not found (${id})`,
+    ja: `${labelJa(what)}が見つかりません`,
+    en: `${what.replace(/_/g, ' ')} not found`,
   })
 
 export const forbidden = (reason: Localized) => new AppError('forbidden', 403, reason)

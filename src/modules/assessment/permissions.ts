@@ -22,6 +22,14 @@ export function assertInstitution(actor: Actor) {
   }
 }
 
+/** Starting a self-assessment: an institution's editor or admin. */
+export function assertCanCreate(actor: Actor) {
+  assertInstitution(actor)
+  if (!ROLE_CAN_EDIT.has(actor.role)) {
+    throw forbidden({ ja: '自己評価を作成する権限がありません（起票者または管理者の役割が必要です）', en: 'Starting an assessment needs the editor or admin role' })
+  }
+}
+
 export function assertCanEdit(actor: Actor, assessment: AssessmentState) {
   if (!ROLE_CAN_EDIT.has(actor.role)) {
     throw forbidden({ ja: '回答を編集する権限がありません（起票者または管理者の役割が必要です）', en: 'Editing answers needs the editor or admin role' })

@@ -18,6 +18,7 @@ export const assessments = pgTable('assessments', {
   updatedAt: ts('updated_at').notNull(),
   reviewRequestedBy: uuid('review_requested_by'),
   reviewRequestedAt: ts('review_requested_at'),
+  reviewComment: text('review_comment'),
   returnedBy: uuid('returned_by'),
   returnedAt: ts('returned_at'),
   returnComment: text('return_comment'),
