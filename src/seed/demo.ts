@@ -4,6 +4,9 @@ import { queryRows } from '../db/database.js'
 import { recordAudit } from '../modules/audit/service.js'
 import { MFA_REQUIRED_ROLES, ROLES, type OrgKind, type Role } from '../modules/identity/actor.js'
 import { addMembership, createOrganisation, createUser, enableTotpDirectly } from '../modules/identity/service.js'
+import type { Actor } from '../modules/identity/actor.js'
+import { findCatalogByKey } from '../modules/catalog/service.js'
+import { approve, createAssessment, listItems, requestReview, updateItem } from '../modules/assessment/service.js'
 import { newTotpSecret } from '../modules/identity/totp.js'
 
 // Clearly fictional organisations (glossary: never a real institution), one for each kind and six
@@ -49,6 +52,7 @@ export async function isDatabaseEmpty(ctx: AppContext): Promise<boolean> {
 export async function seedDemo(ctx: AppContext): Promise<DemoLogin[]> {
   const now = ctx.clock()
   const logins: DemoLogin[] = []
+  const members: DemoMember[] = []
   await ctx.db.transaction(async (tx) => {
     for (const spec of DEMO_ORGS) {
       const org = await createOrganisation(tx, spec)
@@ -62,11 +66,50 @@ export async function seedDemo(ctx: AppContext): Promise<DemoLogin[]> {
           await enableTotpDirectly(tx, userId, totpSecret, now)
         }
         logins.push({ org: spec.slug, orgNameJa: spec.nameJa, role, email, password: DEMO_PASSWORD, totpSecret })
+        members.push({ org: spec.slug, orgId: org.id, kind: spec.kind, role, userId })
       }
     }
     await recordAudit(tx, { actorUserId: null, orgId: null, action: 'demo.seeded', target: { type: 'system', id: 'demo' }, at: now })
   })
+  await seedDemoAssessments(ctx, members)
   return logins
+}
+
+interface DemoMember {
+  org: string
+  orgId: string
+  kind: OrgKind
+  role: Role
+  userId: string
+}
+
+function demoActor(members: DemoMember[], org: string, role: Role): Actor {
+  const member = members.find((m) => m.org === org && m.role === role)
+  if (!member) throw new Error(`demo member ${org}/${role} missing`)
+  return { userId: member.userId, orgId: member.orgId, orgKind: member.kind, role, mfaVerified: true, locale: 'ja' }
+}
+
+// Two institutions get assessments of the FSA catalog, so a first look at Kamae shows scores and the
+// sign-off history: Aoba Bank's is approved, Hibari Securities' is half answered. Kamome Shinkin is
+// left without one, for a person (or the browser test) to start from scratch.
+async function seedDemoAssessments(ctx: AppContext, members: DemoMember[]) {
+  const catalog = await findCatalogByKey(ctx.db, 'fsa-cyber-2024')
+  if (!catalog) return
+  const answer = (i: number) => [3, 2, 2, 1, 2, 0, 3, 2][i % 8]!
+
+  const aobaEditor = demoActor(members, 'aoba', 'editor')
+  const aoba = await createAssessment(ctx, aobaEditor, { catalogId: catalog.id, title: '2026年度 サイバーセキュリティ自己評価' })
+  const aobaRefs = (await listItems(ctx, aobaEditor, aoba.id)).filter((item) => item.inScope).map((item) => item.ref)
+  for (const [i, ref] of aobaRefs.entries()) await updateItem(ctx, aobaEditor, aoba.id, ref, { value: answer(i) })
+  await requestReview(ctx, aobaEditor, aoba.id, { comment: '全項目の回答が完了しました。ご確認ください。' })
+  await approve(ctx, demoActor(members, 'aoba', 'approver'), aoba.id, { comment: '確認しました。改善計画の進捗を四半期ごとに報告してください。' })
+
+  const hibariEditor = demoActor(members, 'hibari', 'editor')
+  const hibari = await createAssessment(ctx, hibariEditor, { catalogId: catalog.id, title: '2026年度 自己評価（作成中）' })
+  const hibariRefs = (await listItems(ctx, hibariEditor, hibari.id)).filter((item) => item.inScope).map((item) => item.ref)
+  for (const [i, ref] of hibariRefs.slice(0, Math.floor(hibariRefs.length / 2)).entries()) {
+    await updateItem(ctx, hibariEditor, hibari.id, ref, { value: answer(i + 3), comment: i % 5 === 0 ? '証跡を確認中' : null })
+  }
 }
 
 export function formatDemoLogins(logins: DemoLogin[]): string {

@@ -56,8 +56,12 @@ describe('first start on the embedded database', () => {
     try {
       expect(output()).not.toContain('kamae-demo-2026')
       const logins = JSON.parse(readFileSync(join(dataDir, 'demo-logins.json'), 'utf8')) as DemoLogin[]
-      const viewer = logins.find((l) => l.role === 'viewer')!
-      expect((await clientFor(url).login(viewer.email, viewer.password)).status).toBe(200)
+      const viewer = logins.find((l) => l.org === 'aoba' && l.role === 'viewer')!
+      const client = clientFor(url)
+      expect((await client.login(viewer.email, viewer.password)).status).toBe(200)
+      // The demo shows a signed-off assessment from the first look.
+      const assessments = await client.get<{ status: string; score: number | null }[]>('/api/v1/assessments')
+      expect(assessments.body).toEqual([expect.objectContaining({ status: 'approved' })])
     } finally {
       await stopKamae(child)
     }

@@ -88,9 +88,19 @@ export async function listCatalogs(ctx: AppContext) {
   }))
 }
 
+// A stored catalog version never changes (storeCatalog refuses new content under the same id), so
+// its parsed content can be kept per process: every autosave of an answer needs it, and re-reading
+// a few hundred kilobytes of JSON per keystroke would dominate the request.
+const catalogCache = new Map<string, CatalogRow>()
+const CATALOG_CACHE_LIMIT = 32
+
 export async function getCatalog(db: Queryable, id: string): Promise<CatalogRow> {
+  const cached = catalogCache.get(id)
+  if (cached) return cached
   const [row] = await db.select().from(catalogs).where(eq(catalogs.id, id))
   if (!row) throw notFound('catalog', id)
+  if (catalogCache.size >= CATALOG_CACHE_LIMIT) catalogCache.delete(catalogCache.keys().next().value!)
+  catalogCache.set(id, row)
   return row
 }
 
