@@ -80,6 +80,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         formAction: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // Upgrading to https only makes sense when Kamae is served over TLS.
+        upgradeInsecureRequests: ctx.config.secureCookies ? [] : null,
       },
     },
     // HSTS only makes sense behind TLS; the embedded default serves plain HTTP on localhost.
@@ -123,7 +125,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     await app.register(fastifyStatic, { root: webDistDir, prefix: '/', wildcard: false, index: false })
   }
   app.setNotFoundHandler((request, reply) => {
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/')
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/')
     if (serveWeb && wantsPage) {
       // The SPA owns every non-API path (client-side routing).
       return reply.type('text/html').sendFile('index.html')

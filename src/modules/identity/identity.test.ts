@@ -147,6 +147,17 @@ describe('login, sessions and MFA', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'")
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
     expect(response.headers.get('x-frame-options')).toBeTruthy()
+    // Plain HTTP on the embedded default: the browser must not be told to upgrade to https.
+    expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests')
+  })
+
+  it('serves the OpenAPI 3.1 document and its viewer without a login', async () => {
+    const client = new ApiClient(server)
+    const json = await client.get<{ openapi: string; paths: Record<string, unknown> }>('/api/docs/json')
+    expect(json.status).toBe(200)
+    expect(json.body.openapi).toBe('3.1.0')
+    expect(Object.keys(json.body.paths)).toContain('/api/v1/auth/login')
+    expect((await client.get('/api/docs/')).status).toBe(200)
   })
 
   it('validates a request body and says which field is wrong', async () => {
