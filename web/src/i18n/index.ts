@@ -42,10 +42,6 @@ function reflectLanguage(lang: string) {
 reflectLanguage(i18n.language)
 i18n.on('languageChanged', reflectLanguage)
 
-export function currentLang(): Lang {
-  return i18n.language === 'en' ? 'en' : 'ja'
-}
-
 /** Picks the text of the UI language from a { ja, en } pair (falls back to Japanese). */
 export function pick(text: Localized | null | undefined, lang: Lang): string {
   if (!text) return ''

@@ -1,0 +1,28 @@
+import { Route, Routes } from 'react-router'
+import { AssessmentListPage } from './assessment/AssessmentListPage'
+import { AssessmentPage } from './assessment/AssessmentPage'
+import { InvitePage } from './auth/InvitePage'
+import { LoginPage } from './auth/LoginPage'
+import { NotFoundPage } from './common/NotFoundPage'
+import { DashboardPage } from './dashboard/DashboardPage'
+import { MembersPage } from './members/MembersPage'
+import { RemediationPage } from './remediation/RemediationPage'
+import { RequireSession } from './shell/AppLayout'
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/invite/:token" element={<InvitePage />} />
+      <Route element={<RequireSession />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="assessments" element={<AssessmentListPage />} />
+        <Route path="assessments/:id" element={<AssessmentPage />} />
+        <Route path="assessments/:id/:tab" element={<AssessmentPage />} />
+        <Route path="remediation" element={<RemediationPage />} />
+        <Route path="members" element={<MembersPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}
