@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { directoryBlobStore } from './blob-store.js'
 import type { Config } from './config.js'
-import type { AppContext } from './context.js'
+import type { AppContext, Logger } from './context.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { buildApp } from './http/app.js'
@@ -21,12 +21,9 @@ export function makeLogger(config: Config) {
   return pino({ level: config.logLevel })
 }
 
-export async function startServer(config: Config, opts: { demo: boolean }) {
-  const log = makeLogger(config)
-  const database = await openConfiguredDatabase(config)
-  const migrations = await migrate(database)
-  if (migrations.applied.length) log.info({ applied: migrations.applied }, 'migrations applied')
-  const ctx: AppContext = {
+/** The production context: the configured database, the blob store under the data directory, the real clock. */
+export function makeContext(config: Config, database: Database, log: Logger): AppContext {
+  return {
     config,
     database,
     db: database.db,
@@ -34,6 +31,14 @@ export async function startServer(config: Config, opts: { demo: boolean }) {
     notifier: logNotifier(log),
     clock: () => new Date(),
   }
+}
+
+export async function startServer(config: Config, opts: { demo: boolean }) {
+  const log = makeLogger(config)
+  const database = await openConfiguredDatabase(config)
+  const migrations = await migrate(database)
+  if (migrations.applied.length) log.info({ applied: migrations.applied }, 'migrations applied')
+  const ctx = makeContext(config, database, log)
   await loadBundledCatalogs(ctx, log)
 
   // Demo data: on the embedded default at first start, or on request (--demo); never silently on a server.

@@ -10,13 +10,10 @@ import { ORG_KINDS, type OrgKind } from '../modules/identity/actor.js'
 import { SECTORS, SIZE_BANDS } from '../modules/catalog/catalog-types.js'
 import { addMembership, createOrganisation, createUser } from '../modules/identity/service.js'
 import { isLocale, localeFromAcceptLanguage, type Locale } from '../i18n/locale.js'
-import { makeLogger, openConfiguredDatabase, startServer } from '../server.js'
-import { directoryBlobStore } from '../blob-store.js'
-import { logNotifier } from '../notifier.js'
+import { makeContext, makeLogger, openConfiguredDatabase, startServer } from '../server.js'
 import type { AppContext } from '../context.js'
 import { formatDemoLogins, isDatabaseEmpty, seedDemo } from '../seed/demo.js'
 import { loadBundledCatalogs } from '../modules/catalog/service.js'
-import { join } from 'node:path'
 
 // CLI messages follow the user's language: KAMAE_LANG, else LANG (ja_JP.UTF-8 -> ja), else Japanese.
 const cliLocale: Locale = (() => {
@@ -51,15 +48,7 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const database = await openConfiguredDatabase(config)
   try {
     await migrate(database)
-    const ctx: AppContext = {
-      config,
-      database,
-      db: database.db,
-      blobs: directoryBlobStore(join(config.dataDir, 'blobs')),
-      notifier: logNotifier(log),
-      clock: () => new Date(),
-    }
-    return await fn(ctx)
+    return await fn(makeContext(config, database, log))
   } finally {
     await database.close()
   }
