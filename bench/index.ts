@@ -1,9 +1,11 @@
 // `npm run bench -- <name> [options]`: each benchmark prints its figures and a ratio against a baseline
 // measured in the same run (these machines are noisy; absolute times alone mean little).
+import { ledgerBench } from './ledger.js'
 import { scoringBench } from './scoring.js'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   scoring: scoringBench,
+  ledger: ledgerBench,
 }
 
 const [name, ...args] = process.argv.slice(2)

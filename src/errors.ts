@@ -58,6 +58,7 @@ const JA_LABELS: Record<string, string> = {
   assessment: '自己評価',
   evidence: '証跡',
   remediation_action: '改善策',
+  ledger_log: '台帳',
 }
 
 function labelJa(what: string): string {

@@ -7,7 +7,7 @@ import { runKamae } from '../support/cli.js'
 const temp = mkdtempSync(join(tmpdir(), 'kamae-cli-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
-describe('kamae catalog validate', () => {
+describe('kamae catalog validate', { timeout: 90_000 }, () => {
   it('summarises the FSA catalog in Japanese by default', async () => {
     const result = await runKamae(['catalog', 'validate', 'catalogs/fsa-cyber-2024'], { KAMAE_LANG: 'ja' })
     expect(result.code).toBe(0)
@@ -34,7 +34,7 @@ describe('kamae catalog validate', () => {
   })
 })
 
-describe('kamae command arguments', () => {
+describe('kamae command arguments', { timeout: 90_000 }, () => {
   it('refuses an unknown organisation kind with the allowed values, in English when asked', async () => {
     const result = await runKamae(
       ['admin', 'create', '--email', 'a@b.example', '--name', 'A', '--org-name-ja', 'あ', '--org-name-en', 'A', '--org-kind', 'bank'],

@@ -26,7 +26,8 @@ function clientFor(url: string): ApiClient {
   return new ApiClient(server)
 }
 
-describe('first start on the embedded database', () => {
+// Each test starts a real server process (and the first seeds the demo): generous time on a busy machine.
+describe('first start on the embedded database', { timeout: 180_000 }, () => {
   it('migrates, loads catalogs, seeds demo organisations and prints the URL and logins', async () => {
     const { child, url, output } = await startKamae({ PORT: '0', KAMAE_DATA_DIR: dataDir })
     try {
