@@ -6,6 +6,7 @@ import { MFA_REQUIRED_ROLES, ROLES, type OrgKind, type Role } from '../modules/i
 import { addMembership, createOrganisation, createUser, enableTotpDirectly } from '../modules/identity/service.js'
 import type { Actor } from '../modules/identity/actor.js'
 import { findCatalogByKey } from '../modules/catalog/service.js'
+import { linkInstitution } from '../modules/incident/jurisdiction.js'
 import { approve, createAssessment, listItems, requestReview, updateItem } from '../modules/assessment/service.js'
 import { newTotpSecret } from '../modules/identity/totp.js'
 
@@ -69,6 +70,10 @@ export async function seedDemo(ctx: AppContext): Promise<DemoLogin[]> {
         members.push({ org: spec.slug, orgId: org.id, kind: spec.kind, role, userId })
       }
     }
+    // The demo supervisor oversees every demo institution (incident reports, later supervision rounds).
+    const supervisor = members.find((m) => m.kind === 'supervisor')
+    const institutionIds = new Set(members.filter((m) => m.kind === 'institution').map((m) => m.orgId))
+    if (supervisor) for (const id of institutionIds) await linkInstitution(tx, supervisor.orgId, id, null, now)
     await recordAudit(tx, { actorUserId: null, orgId: null, action: 'demo.seeded', target: { type: 'system', id: 'demo' }, at: now })
   })
   await seedDemoAssessments(ctx, members)

@@ -46,6 +46,7 @@ const NOT_TENANT_SCOPED = new Set([
   'GET /api/v1/catalogs',
   'GET /api/v1/catalogs/{id}',
   'GET /api/v1/catalogs/{id}/oscal',
+  'GET /api/v1/incidents/taxonomy',
 ])
 
 describe('tenant isolation: every route, as another organisation', () => {
@@ -88,7 +89,26 @@ describe('tenant isolation: every route, as another organisation', () => {
     expect(invitation.status).toBe(201)
     a.invitation = invitation.body.id
     a.member = editorA.id
-    secrets.push('ALPHA-SECRET', 'alpha-secret', editorA.email, ownerA.email, a.evidence, a.action, a.invitation)
+    const incident = await editor.post<{ id: string }>('/api/v1/incidents', {
+      content: {
+        title: 'ALPHA-SECRET-INCIDENT',
+        detectedAt: new Date(server.ctx.clock().getTime() - 3_600_000).toISOString(),
+        category: 'ransomware',
+        affectedServices: ['ALPHA-SECRET-SERVICE'],
+        customersAffected: 'unknown',
+        currentStatus: 'investigating',
+        contact: { name: 'ALPHA-SECRET-CONTACT', email: 'alpha-secret-contact@test.example' },
+      },
+      submit: true,
+    })
+    expect(incident.status).toBe(201)
+    a.incident = incident.body.id
+    const attachmentForm = new FormData()
+    attachmentForm.append('file', new Blob(['ALPHA-SECRET-ATTACHMENT'], { type: 'text/plain' }), 'alpha-secret-attachment.txt')
+    const attachment = await editor.request<{ id: string }>('POST', `/api/v1/incidents/${a.incident}/attachments`, attachmentForm)
+    expect(attachment.status).toBe(201)
+    a.incidentAttachment = attachment.body.id
+    secrets.push('ALPHA-SECRET', 'alpha-secret', editorA.email, ownerA.email, a.evidence, a.action, a.invitation, a.incident, a.incidentAttachment)
   })
   afterAll(() => server.close())
 
@@ -96,11 +116,14 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (param === 'ref') return a.ref!
     if (param === 'userId') return a.member!
     if (param === 'token') return 'x'.repeat(43)
+    if (param === 'version') return '1'
     if (param !== 'id') throw new Error(`tenant-isolation test: unknown path parameter {${param}} in ${path}: add it`)
     if (path.startsWith('/api/v1/assessments/')) return a.assessment!
     if (path.startsWith('/api/v1/evidence/')) return a.evidence!
     if (path.startsWith('/api/v1/remediation-actions/')) return a.action!
     if (path.startsWith('/api/v1/invitations/')) return a.invitation!
+    if (path.startsWith('/api/v1/incidents/') || path.startsWith('/api/v1/supervision/incidents/')) return a.incident!
+    if (path.startsWith('/api/v1/incident-attachments/') || path.startsWith('/api/v1/supervision/incident-attachments/')) return a.incidentAttachment!
     throw new Error(`tenant-isolation test: which record of organisation A does ${path} take? Add it`)
   }
 
@@ -144,6 +167,9 @@ describe('tenant isolation: every route, as another organisation', () => {
     expect(actions.body.map((x) => x.id)).toContain(a.action)
     const members = await editor.get<{ userId: string }[]>('/api/v1/members')
     expect(members.body.map((m) => m.userId)).toContain(editorA.id)
+    const incident = await editor.get<{ latest: { version: number; content: { title: string } }; attachments: { id: string }[] }>(`/api/v1/incidents/${a.incident}`)
+    expect(incident.body.latest).toMatchObject({ version: 1, content: { title: 'ALPHA-SECRET-INCIDENT' } })
+    expect(incident.body.attachments.map((x) => x.id)).toEqual([a.incidentAttachment])
   })
 })
 
@@ -157,6 +183,9 @@ function isOwnOrgListing(key: string): boolean {
     'POST /api/v1/assessments',
     'GET /api/v1/audit-events',
     'POST /api/v1/auth/switch-organisation',
+    'GET /api/v1/incidents',
+    'POST /api/v1/incidents',
+    'POST /api/v1/incidents/import',
   ].includes(key)
 }
 
