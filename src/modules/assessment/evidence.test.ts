@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { checkEvidenceType, cleanFilename, contentDisposition } from './evidence.js'
+import { contentDisposition } from '../../http/files.js'
+import { checkEvidenceType, cleanFilename } from './evidence.js'
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])
 const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')

@@ -116,9 +116,3 @@ export function cleanFilename(raw: string): string {
   return base.slice(0, 200 - suffix.length) + suffix
 }
 
-/** RFC 6266 §4 with RFC 8187 filename*: an ASCII fallback and the UTF-8 name for Japanese file names. */
-export function contentDisposition(filename: string): string {
-  const fallback = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || 'download'
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`
-}

@@ -1,12 +1,9 @@
-import type { Readable } from 'node:stream'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { AppContext } from '../../context.js'
-import { invalid, tooLarge } from '../../errors.js'
 import type { App } from '../../http/app.js'
 import { actorOf } from '../../http/auth.js'
 import { DateTime, ErrorResponse, IdParams, Localized, Ok, Uuid, withErrors } from '../../http/schemas.js'
-import { contentDisposition } from './evidence.js'
+import { Binary, contentDisposition, readUploadedFile, sendStoredFile } from '../../http/files.js'
 import { ASSESSMENT_STATUSES, REMEDIATION_STATUSES } from './schema.js'
 import * as assessments from './service.js'
 
@@ -153,23 +150,6 @@ const fileUpload = (description: string) => ({
 })
 
 const ItemParams = Type.Object({ id: Uuid, ref: ItemRef })
-/** Bytes sent as they are (Fastify never serializes a Buffer or a stream). */
-const Binary = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' })
-
-/** The one file of a multipart request, read into memory up to the upload limit. */
-async function readUploadedFile(request: FastifyRequest, limitBytes: number): Promise<{ filename: string; data: Buffer }> {
-  const noFile = { ja: 'ファイルを multipart/form-data の file 欄で送ってください', en: 'Send the file as multipart/form-data in the field "file"' }
-  if (!request.isMultipart()) throw invalid(noFile, [{ path: 'body.file', message: noFile }])
-  const part = await request.file()
-  if (!part) throw invalid(noFile, [{ path: 'body.file', message: noFile }])
-  try {
-    return { filename: part.filename, data: await part.toBuffer() }
-  } catch (error) {
-    if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) throw tooLarge(limitBytes)
-    throw error
-  }
-}
-
 export function assessmentRoutes(app: App, ctx: AppContext) {
   const tags = ['assessment']
 
@@ -343,13 +323,7 @@ export function assessmentRoutes(app: App, ctx: AppContext) {
     { schema: { tags, summary: 'The bytes of an evidence file, as an attachment', params: IdParams, response: withErrors({ 200: Binary }) } },
     async (request, reply) => {
       const { entry, content } = await assessments.openEvidence(ctx, actorOf(request), request.params.id)
-      return reply
-        .header('content-type', entry.mediaType)
-        .header('content-length', entry.sizeBytes)
-        .header('content-disposition', contentDisposition(entry.filename))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(content)
+      return sendStoredFile(reply, { ...entry, content })
     },
   )
 

@@ -1,11 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import type { AppContext } from '../../context.js'
-import { invalid, tooLarge } from '../../errors.js'
 import type { App } from '../../http/app.js'
 import { actorOf } from '../../http/auth.js'
 import { ErrorResponse, IdParams, Ok, withErrors } from '../../http/schemas.js'
-import { contentDisposition } from '../assessment/evidence.js'
+import { contentDisposition, readUploadedFile, sendStoredFile } from '../../http/files.js'
 import { FireDocument } from './fire.js'
 import {
   AcknowledgeBody,
@@ -40,28 +39,8 @@ import * as supervision from './supervisor-service.js'
 // HTTP of the incident module (issue 4): the institution's side under /api/v1/incidents, the
 // supervisor's under /api/v1/supervision/incidents. Schemas, status codes, nothing else.
 
-/** The one file of a multipart request, read into memory up to the upload limit. */
-async function readUploadedFile(request: FastifyRequest, limitBytes: number): Promise<{ filename: string; data: Buffer }> {
-  const noFile = { ja: 'ファイルを multipart/form-data の file 欄で送ってください', en: 'Send the file as multipart/form-data in the field "file"' }
-  if (!request.isMultipart()) throw invalid(noFile, [{ path: 'body.file', message: noFile }])
-  const part = await request.file()
-  if (!part) throw invalid(noFile, [{ path: 'body.file', message: noFile }])
-  try {
-    return { filename: part.filename, data: await part.toBuffer() }
-  } catch (error) {
-    if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) throw tooLarge(limitBytes)
-    throw error
-  }
-}
-
 function sendAttachment(reply: FastifyReply, file: OpenedAttachment) {
-  return reply
-    .header('content-type', file.mediaType)
-    .header('content-length', file.sizeBytes)
-    .header('content-disposition', contentDisposition(file.filename))
-    .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'private, no-store')
-    .send(file.content)
+  return sendStoredFile(reply, file)
 }
 
 function sendJsonFile(reply: FastifyReply, filename: string, document: unknown) {

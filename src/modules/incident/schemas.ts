@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import { Type } from 'typebox'
 import { DateTime, Localized, Uuid } from '../../http/schemas.js'
 import { SECTORS } from '../catalog/catalog-types.js'
@@ -255,7 +254,7 @@ export const DiscardOutcome = Type.Object({ ok: Type.Literal(true), incidentDele
 export const ImportOutcome = Type.Object({ created: Type.Array(Type.Object({ id: Type.String(), reference: Type.String() })) })
 
 /** Bytes sent as they are (Fastify never serializes a Buffer or a stream). */
-export const Binary = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' })
+export { Binary } from '../../http/files.js'
 
 /**
  * A multipart upload of one file, for the OpenAPI document. @fastify/multipart reads the parts itself,
