@@ -635,26 +635,7 @@ export async function postMessage(ctx: AppContext, actor: Actor, id: string, inp
         : { ja: '宛先の監督当局を選んでください', en: 'Choose the supervisor to write to' }
       throw invalid(message, [{ path: 'body.supervisorOrgId', message }])
     }
-    const messageId = randomUUID()
-    await repo.insertMessage(tx, {
-      id: messageId,
-      incidentId: id,
-      institutionOrgId: actor.orgId,
-      supervisorOrgId: chosen.id,
-      authorOrgId: actor.orgId,
-      authorUserId: actor.userId,
-      body,
-      createdAt: now,
-    })
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'incident.message_posted',
-      target: { type: 'incident', id },
-      after: { body },
-      details: { messageId, supervisorOrgId: chosen.id },
-      at: now,
-    })
+    const messageId = await recordMessage(tx, actor, { incidentId: id, institutionOrgId: actor.orgId, supervisorOrgId: chosen.id, body }, now)
     const saved = (await repo.messagesOf(tx, [id])).filter((m) => m.id === messageId)
     return messageViews(saved, new Map([[chosen.id, chosen]]), await repo.displayNames(tx, [actor.userId]))[0]!
   })
@@ -755,4 +736,25 @@ export async function importIntoDraft(ctx: AppContext, actor: Actor, id: string,
     })
     return describeIncident(tx, actor, id, now)
   })
+}
+
+/** Appends a message to the thread between one institution and one supervisor, with its audit event. */
+export async function recordMessage(
+  tx: Queryable,
+  actor: Actor,
+  thread: { incidentId: string; institutionOrgId: string; supervisorOrgId: string; body: string },
+  now: Date,
+): Promise<string> {
+  const messageId = randomUUID()
+  await repo.insertMessage(tx, { id: messageId, ...thread, authorOrgId: actor.orgId, authorUserId: actor.userId, createdAt: now })
+  await recordAudit(tx, {
+    actorUserId: actor.userId,
+    orgId: actor.orgId,
+    action: 'incident.message_posted',
+    target: { type: 'incident', id: thread.incidentId },
+    after: { body: thread.body },
+    details: { messageId, institutionOrgId: thread.institutionOrgId, supervisorOrgId: thread.supervisorOrgId },
+    at: now,
+  })
+  return messageId
 }

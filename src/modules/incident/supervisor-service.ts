@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { AppContext } from '../../context.js'
 import type { Queryable } from '../../db/database.js'
 import { invalid } from '../../errors.js'
@@ -10,7 +9,7 @@ import { reportingData } from './load-policy.js'
 import { assertCanRespond, assertSupervisor } from './permissions.js'
 import * as repo from './repository.js'
 import type { Phase } from './schema.js'
-import type { OpenedAttachment } from './service.js'
+import { recordMessage, type OpenedAttachment } from './service.js'
 import { isMonth, monthlyCounts, monthsBetween, nextMonth, recentMonths, startOfMonth, type MonthlyCount } from './stats.js'
 import {
   attachmentEntries,
@@ -308,26 +307,7 @@ export async function postMessage(ctx: AppContext, actor: Actor, id: string, inp
       const message = { ja: 'メッセージを入力してください', en: 'Write a message' }
       throw invalid(message, [{ path: 'body.body', message }])
     }
-    const messageId = randomUUID()
-    await repo.insertMessage(tx, {
-      id: messageId,
-      incidentId: id,
-      institutionOrgId: incident.orgId,
-      supervisorOrgId: actor.orgId,
-      authorOrgId: actor.orgId,
-      authorUserId: actor.userId,
-      body,
-      createdAt: now,
-    })
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'incident.message_posted',
-      target: { type: 'incident', id },
-      after: { body },
-      details: { messageId, institutionOrgId: incident.orgId },
-      at: now,
-    })
+    const messageId = await recordMessage(tx, actor, { incidentId: id, institutionOrgId: incident.orgId, supervisorOrgId: actor.orgId, body }, now)
     const saved = (await repo.messagesOf(tx, [id], actor.orgId)).filter((m) => m.id === messageId)
     return messageViews(saved, await repo.organisationsByIds(tx, [actor.orgId]), await repo.displayNames(tx, [actor.userId]))[0]!
   })
