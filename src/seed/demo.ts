@@ -7,6 +7,7 @@ import { addMembership, createOrganisation, createUser, enableTotpDirectly } fro
 import type { Actor } from '../modules/identity/actor.js'
 import { findCatalogByKey } from '../modules/catalog/service.js'
 import { linkInstitution } from '../modules/incident/jurisdiction.js'
+import { createIncident } from '../modules/incident/service.js'
 import { approve, createAssessment, listItems, requestReview, updateItem } from '../modules/assessment/service.js'
 import { newTotpSecret } from '../modules/identity/totp.js'
 
@@ -77,6 +78,7 @@ export async function seedDemo(ctx: AppContext): Promise<DemoLogin[]> {
     await recordAudit(tx, { actorUserId: null, orgId: null, action: 'demo.seeded', target: { type: 'system', id: 'demo' }, at: now })
   })
   await seedDemoAssessments(ctx, members)
+  await seedDemoIncident(ctx, members, now)
   return logins
 }
 
@@ -115,6 +117,25 @@ async function seedDemoAssessments(ctx: AppContext, members: DemoMember[]) {
   for (const [i, ref] of hibariRefs.slice(0, Math.floor(hibariRefs.length / 2)).entries()) {
     await updateItem(ctx, hibariEditor, hibari.id, ref, { value: answer(i + 3), comment: i % 5 === 0 ? '証跡を確認中' : null })
   }
+}
+
+// One submitted initial report, so the supervisor's インシデント受付 is not empty at first look:
+// Tsubasa Crypto Exchange suspects unauthorised access to a hot-wallet server, detected hours ago.
+async function seedDemoIncident(ctx: AppContext, members: DemoMember[], now: Date) {
+  const detectedAt = new Date(now.getTime() - 3 * 3_600_000).toISOString()
+  await createIncident(ctx, demoActor(members, 'tsubasa', 'editor'), {
+    submit: true,
+    content: {
+      title: 'ホットウォレット管理サーバーへの不正アクセスの疑い',
+      summary: '監視システムがホットウォレット管理サーバーへの不審なログインを検知。出庫処理を一時停止し、調査中。',
+      detectedAt,
+      category: 'unauthorised_access',
+      affectedServices: ['暗号資産の入出庫', 'ホットウォレット'],
+      customersAffected: 'unknown',
+      currentStatus: 'investigating',
+      contact: { name: 'つばさ 太郎', department: 'システムリスク管理部', phone: '03-0000-0000', email: 'editor@tsubasa.demo.example' },
+    },
+  })
 }
 
 export function formatDemoLogins(logins: DemoLogin[]): string {

@@ -1,7 +1,9 @@
 import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Select, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import {
+  IconAlertOctagon,
   IconCheck,
+  IconInbox,
   IconChecklist,
   IconChevronDown,
   IconLanguage,
@@ -44,6 +46,12 @@ function AppLayout() {
     { to: '/', label: t('nav.dashboard'), icon: IconLayoutDashboard, match: (p: string) => p === '/' },
     { to: '/assessments', label: t('nav.assessments'), icon: IconChecklist, match: (p: string) => p.startsWith('/assessments') },
     { to: '/remediation', label: t('nav.remediation'), icon: IconListCheck, match: (p: string) => p.startsWith('/remediation') },
+    ...(membership?.kind === 'institution'
+      ? [{ to: '/incidents', label: t('nav.incidents'), icon: IconAlertOctagon, match: (p: string) => p.startsWith('/incidents') }]
+      : []),
+    ...(membership?.kind === 'supervisor'
+      ? [{ to: '/supervision/incidents', label: t('nav.supervisionIncidents'), icon: IconInbox, match: (p: string) => p.startsWith('/supervision/incidents') }]
+      : []),
     ...(isAdmin ? [{ to: '/members', label: t('nav.members'), icon: IconUsers, match: (p: string) => p.startsWith('/members') }] : []),
   ]
 
