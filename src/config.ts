@@ -20,6 +20,12 @@ export interface Config {
   smtpUrl: string | null
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   trustProxy: boolean
+  /**
+   * The Ed25519 private key (PKCS#8 PEM) that signs ledger tree heads: a file, or the PEM itself.
+   * With neither, embedded mode generates `<dataDir>/ledger-key.pem` at first start.
+   */
+  ledgerKeyFile: string | null
+  ledgerKeyPem: string | null
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +60,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
   }
   const host = env.HOST ?? '127.0.0.1'
+  const ledgerKeyFile = env.KAMAE_LEDGER_KEY_FILE?.trim() || null
+  const ledgerKeyPem = env.KAMAE_LEDGER_KEY?.trim() || null
+  if (ledgerKeyFile && ledgerKeyPem) throw new ConfigError('set KAMAE_LEDGER_KEY_FILE or KAMAE_LEDGER_KEY, not both')
+  if (ledgerKeyPem && !ledgerKeyPem.startsWith('-----BEGIN PRIVATE KEY-----')) {
+    throw new ConfigError('KAMAE_LEDGER_KEY must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)')
+  }
   return {
     port,
     host,
@@ -69,5 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.KAMAE_SMTP_URL?.trim() || null,
     logLevel,
     trustProxy: flag(env, 'KAMAE_TRUST_PROXY', false),
+    ledgerKeyFile: ledgerKeyFile ? resolve(ledgerKeyFile) : null,
+    ledgerKeyPem,
   }
 }

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { buildApp } from './http/app.js'
 import { loadBundledCatalogs } from './modules/catalog/service.js'
+import { startPeriodicHeads } from './modules/ledger/sign-heads.js'
 import { formatDemoLogins, isDatabaseEmpty, seedDemo } from './seed/demo.js'
 import { logNotifier } from './notifier.js'
 
@@ -51,6 +52,8 @@ export async function startServer(config: Config, opts: { demo: boolean }) {
     writeFileSync(file, JSON.stringify(logins, null, 2), { mode: 0o600 })
   }
 
+  // Signed tree heads of the ledger, now and every minute (embedded mode generates its key here).
+  const ledgerHeads = startPeriodicHeads(ctx, log)
   const app = await buildApp(ctx, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } })
   await app.listen({ port: config.port, host: config.host })
   const address = app.server.address()
@@ -67,6 +70,7 @@ export async function startServer(config: Config, opts: { demo: boolean }) {
   process.stdout.write(`${lines.join('\n')}\n\n`)
 
   const stop = async () => {
+    await ledgerHeads.stop()
     await app.close()
     await database.close()
   }

@@ -14,6 +14,7 @@ import { makeContext, makeLogger, openConfiguredDatabase, startServer } from '..
 import type { AppContext } from '../context.js'
 import { formatDemoLogins, isDatabaseEmpty, seedDemo } from '../seed/demo.js'
 import { loadBundledCatalogs } from '../modules/catalog/service.js'
+import { runLedgerAudit, runLedgerExport, runLedgerVerify } from '../modules/ledger/ledger-command.js'
 
 // CLI messages follow the user's language: KAMAE_LANG, else LANG (ja_JP.UTF-8 -> ja), else Japanese.
 const cliLocale: Locale = (() => {
@@ -155,6 +156,44 @@ catalog
       return
     }
     process.stdout.write(`${JSON.stringify(toOscalCatalog(result.catalog, opts.lang), null, 2)}\n`)
+  })
+
+const ledger = program.command('ledger').description(say('改ざん検知可能な台帳（RFC 9162 Merkle ログ）', 'the tamper-evident ledger (RFC 9162 Merkle logs)'))
+ledger
+  .command('export')
+  .description(say('エントリ・署名付きツリーヘッド・公開鍵を JSON Lines で書き出す', 'write entries, signed tree heads and public keys as JSON Lines'))
+  .option('--log <id>', say('台帳（uuid または名前）。省略時はすべての台帳', 'a log (uuid or name); every log when omitted'))
+  .option('--out <file>', say('出力ファイル（省略時は標準出力）', 'output file (standard output when omitted)'))
+  .action(async (opts: { log?: string; out?: string }) => {
+    await withContext(async (ctx) => {
+      const result = await runLedgerExport(ctx, opts, say, process.stdout)
+      // Without --out the export itself is on standard output: the summary goes to standard error.
+      if (opts.out && result.exitCode === 0) console.log(result.output)
+      else console.error(result.output)
+      process.exitCode = result.exitCode
+    })
+  })
+
+ledger
+  .command('verify <export>')
+  .description(say('エクスポートをオフラインで検証する（リーフハッシュ、ルート、署名、ヘッド間の一貫性）', 'check an export offline (leaf hashes, roots, signatures, consistency between heads)'))
+  .option('--trusted-key <keyId...>', say('信頼する鍵 ID（指定時は他の鍵の署名を認めない）', 'trusted key ids (heads signed by other keys fail)'))
+  .action(async (path: string, opts: { trustedKey?: string[] }) => {
+    const result = await runLedgerVerify(path, { trustedKeys: opts.trustedKey }, say)
+    console.log(result.output)
+    process.exitCode = result.exitCode
+  })
+
+ledger
+  .command('audit')
+  .description(say('データベースから木を再計算し、保存されたノード・署名付きヘッドと照合する', 'rebuild the tree from the database and compare it with the stored nodes and signed heads'))
+  .option('--log <id>', say('台帳（uuid または名前）。省略時はすべての台帳', 'a log (uuid or name); every log when omitted'))
+  .action(async (opts: { log?: string }) => {
+    await withContext(async (ctx) => {
+      const result = await runLedgerAudit(ctx, opts, say)
+      console.log(result.output)
+      process.exitCode = result.exitCode
+    })
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -26,6 +26,7 @@ import { healthRoutes } from './health.js'
 import { identityRoutes } from '../modules/identity/routes.js'
 import { catalogRoutes } from '../modules/catalog/routes.js'
 import { assessmentRoutes } from '../modules/assessment/routes.js'
+import { ledgerRoutes } from '../modules/ledger/routes.js'
 import { incidentRoutes } from '../modules/incident/routes.js'
 
 declare module 'fastify' {
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     identityRoutes(api as App, ctx, { loginRateLimit })
     catalogRoutes(api as App, ctx)
     assessmentRoutes(api as App, ctx)
+    ledgerRoutes(api as App, ctx)
     incidentRoutes(api as App, ctx)
   })
 

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../support/app.js'
 import { ApiClient } from '../support/client.js'
 import { makeInstitution, makeUser, type TestUser } from '../support/factories.js'
 import { loadFixtureCatalog } from '../support/catalogs.js'
+import { makeSignedLog } from '../../src/modules/ledger/test-fixtures.js'
 
 // DESIGN.md §7: no user ever reads another organisation's data. This test walks EVERY route of the
 // OpenAPI document as an admin of organisation B against the data of organisation A, and expects
@@ -47,6 +48,7 @@ const NOT_TENANT_SCOPED = new Set([
   'GET /api/v1/catalogs/{id}',
   'GET /api/v1/catalogs/{id}/oscal',
   'GET /api/v1/incidents/taxonomy',
+  'GET /api/v1/ledger/keys', // public keys of signed heads: the same for everyone
 ])
 
 describe('tenant isolation: every route, as another organisation', () => {
@@ -109,6 +111,9 @@ describe('tenant isolation: every route, as another organisation', () => {
     expect(attachment.status).toBe(201)
     a.incidentAttachment = attachment.body.id
     secrets.push('ALPHA-SECRET', 'alpha-secret', editorA.email, ownerA.email, a.evidence, a.action, a.invitation, a.incident, a.incidentAttachment)
+    const ledger = await makeSignedLog(server.ctx, { name: `org:${orgA.id}:operations`, ownerOrgId: orgA.id, batches: [2], tag: 'ALPHA-SECRET-LEDGER' })
+    a.ledgerLog = ledger.log.id
+    secrets.push(a.ledgerLog)
   })
   afterAll(() => server.close())
 
@@ -117,6 +122,7 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (param === 'userId') return a.member!
     if (param === 'token') return 'x'.repeat(43)
     if (param === 'version') return '1'
+    if (param === 'logId' && path.startsWith('/api/v1/ledger/')) return a.ledgerLog!
     if (param !== 'id') throw new Error(`tenant-isolation test: unknown path parameter {${param}} in ${path}: add it`)
     if (path.startsWith('/api/v1/assessments/')) return a.assessment!
     if (path.startsWith('/api/v1/evidence/')) return a.evidence!
@@ -186,6 +192,7 @@ function isOwnOrgListing(key: string): boolean {
     'GET /api/v1/incidents',
     'POST /api/v1/incidents',
     'POST /api/v1/incidents/import',
+    'GET /api/v1/ledger/logs',
   ].includes(key)
 }
 

@@ -11,6 +11,7 @@ import {
   inclusionProofRanges,
   leafHash,
   perfectSubtrees,
+  rangeHash,
   type ConsistencyProof,
   type HashSource,
   type InclusionProof,
@@ -96,6 +97,16 @@ export async function proveConsistency(db: Queryable, logId: string, size1: numb
   const size = await sizeWithin(db, logId, size2)
   const source = await fetchedSource(db, logId, size, consistencyProofRanges(size1, size))
   return consistencyProof(source, size1, size)
+}
+
+/** MTH of the first `treeSize` entries (the head's root when it is the head's size). */
+export async function rootAtSize(db: Queryable, logId: string, treeSize: number): Promise<Uint8Array> {
+  const head = await readHead(db, logId)
+  if (!Number.isSafeInteger(treeSize) || treeSize < 0 || treeSize > head.treeSize) throw new RangeError(`log ${logId} has ${head.treeSize} entries, not ${treeSize}`)
+  if (treeSize === head.treeSize) return head.rootHash
+  if (treeSize === 0) return Uint8Array.from(EMPTY_ROOT)
+  const range = { begin: 0, end: treeSize }
+  return rangeHash(await fetchedSource(db, logId, treeSize, [range]), range)
 }
 
 /**

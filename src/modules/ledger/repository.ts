@@ -1,13 +1,16 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm'
 import { queryRows, type Queryable } from '../../db/database.js'
 import type { SubtreeAddress } from './merkle.js'
-import { ledgerEntries, ledgerLogs, ledgerNodes } from './schema.js'
+import { ledgerEntries, ledgerHeads, ledgerKeys, ledgerLogs, ledgerNodes } from './schema.js'
 
 // SQL of the ledger. Leaves live in ledger_entries (level 0), complete perfect subtrees of level
 // >= 1 in ledger_nodes; a log's head row in ledger_logs is the one row an append batch locks.
 
 export type LogHeadRow = typeof ledgerLogs.$inferSelect
 export type EntryRow = typeof ledgerEntries.$inferSelect
+export type KeyRow = typeof ledgerKeys.$inferSelect
+export type SignedHeadRow = typeof ledgerHeads.$inferSelect
+export type NodeRow = { level: number; idx: number; hash: Uint8Array }
 
 // Rows per INSERT statement: 4 parameters a row stays far below PostgreSQL's 65,535.
 const INSERT_CHUNK = 5_000
@@ -103,4 +106,113 @@ export async function findIndexOfLeafHash(db: Queryable, logId: string, leafHash
     .orderBy(asc(ledgerEntries.idx))
     .limit(1)
   return row?.idx
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logs by public id and owner, signing keys and signed heads (migrations/0005_ledger_heads.sql).
+
+/** Creates the log (empty tree, given owner) unless a log of that name exists. */
+export async function insertOwnedLogIfAbsent(db: Queryable, id: string, ownerOrgId: string | null, emptyRoot: Uint8Array): Promise<void> {
+  await db.insert(ledgerLogs).values({ id, ownerOrgId, treeSize: 0, rootHash: emptyRoot }).onConflictDoNothing()
+}
+
+export async function findLogByUuid(db: Queryable, uuid: string): Promise<LogHeadRow | undefined> {
+  const [row] = await db.select().from(ledgerLogs).where(eq(ledgerLogs.uuid, uuid))
+  return row
+}
+
+/** Logs in name order: all of them, or those of one owner (null: the global logs). */
+export async function listLogs(db: Queryable, owner?: { ownerOrgId: string | null }): Promise<LogHeadRow[]> {
+  const query = db.select().from(ledgerLogs)
+  if (!owner) return query.orderBy(asc(ledgerLogs.id))
+  const where = owner.ownerOrgId === null ? isNull(ledgerLogs.ownerOrgId) : eq(ledgerLogs.ownerOrgId, owner.ownerOrgId)
+  return query.where(where).orderBy(asc(ledgerLogs.id))
+}
+
+export async function findKey(db: Queryable, keyId: string): Promise<KeyRow | undefined> {
+  const [row] = await db.select().from(ledgerKeys).where(eq(ledgerKeys.keyId, keyId))
+  return row
+}
+
+export async function listKeys(db: Queryable): Promise<KeyRow[]> {
+  return db.select().from(ledgerKeys).orderBy(asc(ledgerKeys.validFrom), asc(ledgerKeys.keyId))
+}
+
+/** Ends the validity of every key still in use: a newer one takes over at `at`. */
+export async function retireCurrentKeys(db: Queryable, at: Date): Promise<void> {
+  await db.update(ledgerKeys).set({ validUntil: at }).where(isNull(ledgerKeys.validUntil))
+}
+
+export async function insertKeyIfAbsent(db: Queryable, key: { keyId: string; publicKey: Uint8Array; validFrom: Date }): Promise<void> {
+  await db.insert(ledgerKeys).values({ ...key, algorithm: 'Ed25519', validUntil: null }).onConflictDoNothing()
+}
+
+/** Inserts a signed head unless the log already has one of that size by that key. */
+export async function insertSignedHeadIfAbsent(db: Queryable, head: Omit<SignedHeadRow, 'id'>): Promise<void> {
+  await db.insert(ledgerHeads).values(head).onConflictDoNothing()
+}
+
+/** The newest signed head: the largest size, then the latest signature. */
+export async function latestSignedHead(db: Queryable, logId: string): Promise<SignedHeadRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(ledgerHeads)
+    .where(eq(ledgerHeads.logId, logId))
+    .orderBy(desc(ledgerHeads.treeSize), desc(ledgerHeads.timestampMs))
+    .limit(1)
+  return row
+}
+
+/** The latest signed head of exactly this size, if any. */
+export async function signedHeadOfSize(db: Queryable, logId: string, treeSize: number): Promise<SignedHeadRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(ledgerHeads)
+    .where(and(eq(ledgerHeads.logId, logId), eq(ledgerHeads.treeSize, treeSize)))
+    .orderBy(desc(ledgerHeads.timestampMs))
+    .limit(1)
+  return row
+}
+
+export async function signedHeadBySizeAndKey(db: Queryable, logId: string, treeSize: number, keyId: string): Promise<SignedHeadRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(ledgerHeads)
+    .where(and(eq(ledgerHeads.logId, logId), eq(ledgerHeads.treeSize, treeSize), eq(ledgerHeads.keyId, keyId)))
+  return row
+}
+
+/** Every signed head of a log, smallest size first, then in signing order. */
+export async function signedHeadsOf(db: Queryable, logId: string): Promise<SignedHeadRow[]> {
+  return db
+    .select()
+    .from(ledgerHeads)
+    .where(eq(ledgerHeads.logId, logId))
+    .orderBy(asc(ledgerHeads.treeSize), asc(ledgerHeads.timestampMs), asc(ledgerHeads.id))
+}
+
+/**
+ * Up to `limit` stored entries with idx >= `from`, in index order, whatever the log's head says
+ * (an audit must see rows beyond it, and gaps).
+ */
+export async function entriesFrom(db: Queryable, logId: string, from: number, limit: number): Promise<EntryRow[]> {
+  return db
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.logId, logId), gte(ledgerEntries.idx, from)))
+    .orderBy(asc(ledgerEntries.idx))
+    .limit(limit)
+}
+
+/** Up to `limit` stored interior nodes after (level, idx), ordered by level then index. */
+export async function nodesAfter(db: Queryable, logId: string, after: { level: number; idx: number } | null, limit: number): Promise<NodeRow[]> {
+  const position = after
+    ? or(gt(ledgerNodes.level, after.level), and(eq(ledgerNodes.level, after.level), gt(ledgerNodes.idx, after.idx)))
+    : undefined
+  return db
+    .select({ level: ledgerNodes.level, idx: ledgerNodes.idx, hash: ledgerNodes.hash })
+    .from(ledgerNodes)
+    .where(and(eq(ledgerNodes.logId, logId), position))
+    .orderBy(asc(ledgerNodes.level), asc(ledgerNodes.idx))
+    .limit(limit)
 }

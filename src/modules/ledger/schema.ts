@@ -1,6 +1,7 @@
-import { bigint, customType, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, customType, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { organisations } from '../identity/schema.js'
 
-// Tables of migrations/0003_ledger.sql. Hashes and entries are bytea: Uint8Array in, Uint8Array
+// Tables of migrations/0003_ledger.sql and 0005_ledger_heads.sql. Hashes and entries are bytea: Uint8Array in, Uint8Array
 // out (node-postgres answers Buffers, PGlite Uint8Arrays; both are Uint8Arrays).
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -8,8 +9,15 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   fromDriver: (value) => value,
 })
 
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
 export const ledgerLogs = pgTable('ledger_logs', {
+  /** The internal name ('kamae-audit', 'org:<uuid>:operations'); the key of entries and nodes. */
   id: text('id').primaryKey(),
+  /** The public id: in the API, in signed heads and in exports. */
+  uuid: uuid('uuid').notNull().defaultRandom(),
+  /** The organisation whose admins read the log; null for Kamae's global logs (supervisors' admins). */
+  ownerOrgId: uuid('owner_org_id').references(() => organisations.id),
   treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
   rootHash: bytea('root_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -37,4 +45,27 @@ export const ledgerNodes = pgTable(
     hash: bytea('hash').notNull(),
   },
   (t) => [primaryKey({ columns: [t.logId, t.level, t.idx] })],
+)
+
+export const ledgerKeys = pgTable('ledger_keys', {
+  keyId: text('key_id').primaryKey(),
+  algorithm: text('algorithm', { enum: ['Ed25519'] }).notNull(),
+  /** The raw 32-byte Ed25519 public key. */
+  publicKey: bytea('public_key').notNull(),
+  validFrom: ts('valid_from').notNull(),
+  validUntil: ts('valid_until'),
+})
+
+export const ledgerHeads = pgTable(
+  'ledger_heads',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    logId: text('log_id').notNull(),
+    treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+    rootHash: bytea('root_hash').notNull(),
+    timestampMs: bigint('timestamp_ms', { mode: 'number' }).notNull(),
+    keyId: text('key_id').notNull(),
+    signature: bytea('signature').notNull(),
+  },
+  (t) => [unique('ledger_heads_once').on(t.logId, t.treeSize, t.keyId)],
 )
