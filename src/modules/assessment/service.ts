@@ -469,28 +469,35 @@ export async function getScores(ctx: AppContext, actor: Actor, id: string): Prom
 
 // ---------------------------------------------------------------- workflow
 
+/** One step of the sign-off workflow: the new status and who did it, with its audit event. */
+async function changeStatus(
+  tx: Queryable,
+  actor: Actor,
+  assessment: repo.AssessmentRow,
+  action: string,
+  fields: Parameters<typeof repo.updateAssessment>[2] & { status: AssessmentStatus },
+  comment: string | null,
+  now: Date,
+) {
+  await repo.updateAssessment(tx, assessment.id, { ...fields, updatedAt: now })
+  await recordAudit(tx, {
+    actorUserId: actor.userId,
+    orgId: actor.orgId,
+    action,
+    target: { type: 'assessment', id: assessment.id },
+    before: { status: assessment.status },
+    after: { status: fields.status, comment },
+    at: now,
+  })
+}
+
 export async function requestReview(ctx: AppContext, actor: Actor, id: string, input: { comment?: string | null }): Promise<AssessmentDetail> {
   const now = ctx.clock()
   return ctx.db.transaction(async (tx) => {
     const assessment = await lockAssessment(tx, actor, id)
     assertCanRequestReview(actor, assessment)
     const comment = cleanText(input.comment)
-    await repo.updateAssessment(tx, assessment.id, {
-      status: 'in_review',
-      reviewRequestedBy: actor.userId,
-      reviewRequestedAt: now,
-      reviewComment: comment,
-      updatedAt: now,
-    })
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'assessment.review_requested',
-      target: { type: 'assessment', id: assessment.id },
-      before: { status: assessment.status },
-      after: { status: 'in_review', comment },
-      at: now,
-    })
+    await changeStatus(tx, actor, assessment, 'assessment.review_requested', { status: 'in_review', reviewRequestedBy: actor.userId, reviewRequestedAt: now, reviewComment: comment }, comment, now)
     return describeAssessment(tx, actor, assessment.id)
   })
 }
@@ -506,16 +513,7 @@ export async function returnAssessment(ctx: AppContext, actor: Actor, id: string
       const message = { ja: '差戻しの理由を入力してください', en: 'Say why the assessment is returned' }
       throw invalid(message, [{ path: 'body.comment', message }])
     }
-    await repo.updateAssessment(tx, assessment.id, { status: 'draft', returnedBy: actor.userId, returnedAt: now, returnComment: comment, updatedAt: now })
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'assessment.returned',
-      target: { type: 'assessment', id: assessment.id },
-      before: { status: assessment.status },
-      after: { status: 'draft', comment },
-      at: now,
-    })
+    await changeStatus(tx, actor, assessment, 'assessment.returned', { status: 'draft', returnedBy: actor.userId, returnedAt: now, returnComment: comment }, comment, now)
     return describeAssessment(tx, actor, assessment.id)
   })
 }
@@ -528,23 +526,7 @@ export async function approve(ctx: AppContext, actor: Actor, id: string, input: 
     // Four eyes: the approver is never the last editor of an answer, nor the one who asked for review.
     assertCanApprove(actor, await stateOf(tx, actor, assessment), await repo.lastEditorIds(tx, assessment.id))
     const comment = cleanText(input.comment)
-    await repo.updateAssessment(tx, assessment.id, {
-      status: 'approved',
-      approvedBy: actor.userId,
-      approvedAt: now,
-      approvalComment: comment,
-      lockedAt: now,
-      updatedAt: now,
-    })
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'assessment.approved',
-      target: { type: 'assessment', id: assessment.id },
-      before: { status: assessment.status },
-      after: { status: 'approved', comment },
-      at: now,
-    })
+    await changeStatus(tx, actor, assessment, 'assessment.approved', { status: 'approved', approvedBy: actor.userId, approvedAt: now, approvalComment: comment, lockedAt: now }, comment, now)
     return describeAssessment(tx, actor, assessment.id)
   })
 }
