@@ -2,10 +2,12 @@
 // measured in the same run (these machines are noisy; absolute times alone mean little).
 import { ledgerBench } from './ledger.js'
 import { scoringBench } from './scoring.js'
+import { supervisionBench } from './supervision.js'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   scoring: scoringBench,
   ledger: ledgerBench,
+  supervision: supervisionBench,
 }
 
 const [name, ...args] = process.argv.slice(2)

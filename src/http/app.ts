@@ -28,6 +28,8 @@ import { catalogRoutes } from '../modules/catalog/routes.js'
 import { assessmentRoutes } from '../modules/assessment/routes.js'
 import { ledgerRoutes } from '../modules/ledger/routes.js'
 import { incidentRoutes } from '../modules/incident/routes.js'
+import { notificationRoutes } from '../modules/notification/routes.js'
+import { supervisionRoutes } from '../modules/supervision/routes.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -122,6 +124,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     assessmentRoutes(api as App, ctx)
     ledgerRoutes(api as App, ctx)
     incidentRoutes(api as App, ctx)
+    supervisionRoutes(api as App, ctx)
+    notificationRoutes(api as App, ctx)
   })
 
   const serveWeb = (options.serveWeb ?? true) && existsSync(join(webDistDir, 'index.html'))

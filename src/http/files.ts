@@ -40,3 +40,15 @@ export function sendStoredFile(reply: FastifyReply, file: { filename: string; me
     .header('cache-control', 'private, no-store')
     .send(file.content)
 }
+
+/**
+ * A multipart upload of one file, for the OpenAPI document. @fastify/multipart reads the parts itself,
+ * so the validator sees no body (null), which this schema lets through.
+ */
+export const fileUpload = (description: string) => ({
+  content: {
+    'multipart/form-data': {
+      schema: { type: ['object', 'null'], properties: { file: { type: 'string', format: 'binary', description } }, required: ['file'] },
+    },
+  },
+})

@@ -8,6 +8,8 @@ import type { Actor } from '../modules/identity/actor.js'
 import { findCatalogByKey } from '../modules/catalog/service.js'
 import { linkInstitution } from '../modules/incident/jurisdiction.js'
 import { createIncident } from '../modules/incident/service.js'
+import { createRound, publishRound } from '../modules/supervision/rounds.js'
+import { submitToRound } from '../modules/supervision/submissions.js'
 import { approve, createAssessment, listItems, requestReview, updateItem } from '../modules/assessment/service.js'
 import { newTotpSecret } from '../modules/identity/totp.js'
 
@@ -77,8 +79,9 @@ export async function seedDemo(ctx: AppContext): Promise<DemoLogin[]> {
     if (supervisor) for (const id of institutionIds) await linkInstitution(tx, supervisor.orgId, id, null, now)
     await recordAudit(tx, { actorUserId: null, orgId: null, action: 'demo.seeded', target: { type: 'system', id: 'demo' }, at: now })
   })
-  await seedDemoAssessments(ctx, members)
+  const approvedAssessmentId = await seedDemoAssessments(ctx, members)
   await seedDemoIncident(ctx, members, now)
+  await seedDemoRound(ctx, members, now, approvedAssessmentId)
   return logins
 }
 
@@ -99,9 +102,9 @@ function demoActor(members: DemoMember[], org: string, role: Role): Actor {
 // Two institutions get assessments of the FSA catalog, so a first look at Kamae shows scores and the
 // sign-off history: Aoba Bank's is approved, Hibari Securities' is half answered. Kamome Shinkin is
 // left without one, for a person (or the browser test) to start from scratch.
-async function seedDemoAssessments(ctx: AppContext, members: DemoMember[]) {
+async function seedDemoAssessments(ctx: AppContext, members: DemoMember[]): Promise<string | null> {
   const catalog = await findCatalogByKey(ctx.db, 'fsa-cyber-2024')
-  if (!catalog) return
+  if (!catalog) return null
   const answer = (i: number) => [3, 2, 2, 1, 2, 0, 3, 2][i % 8]!
 
   const aobaEditor = demoActor(members, 'aoba', 'editor')
@@ -117,6 +120,28 @@ async function seedDemoAssessments(ctx: AppContext, members: DemoMember[]) {
   for (const [i, ref] of hibariRefs.slice(0, Math.floor(hibariRefs.length / 2)).entries()) {
     await updateItem(ctx, hibariEditor, hibari.id, ref, { value: answer(i + 3), comment: i % 5 === 0 ? '証跡を確認中' : null })
   }
+  return aoba.id
+}
+
+// A published self-assessment round of the demo supervisor to every demo institution, to which Aoba
+// Bank has submitted its approved assessment: both sides of the 公助 loop have something to show.
+async function seedDemoRound(ctx: AppContext, members: DemoMember[], now: Date, aobaAssessmentId: string | null) {
+  const catalog = await findCatalogByKey(ctx.db, 'fsa-cyber-2024')
+  if (!catalog || !aobaAssessmentId) return
+  const analyst = demoActor(members, 'supervisor', 'editor')
+  const round = await createRound(ctx, analyst, {
+    kind: 'self_assessment',
+    title: { ja: '2026年度 サイバーセキュリティ・セルフアセスメント', en: 'FY2026 cyber-security self-assessment' },
+    catalogId: catalog.id,
+    target: { mode: 'criteria', sectors: null, sizes: null, institutionIds: [] },
+    opensAt: new Date(now.getTime() - 7 * 86_400_000).toISOString(),
+    dueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    instructions: '経営陣の承認を得た自己評価を提出期限までに提出してください。基本的な対応事項は全て回答してください。',
+    carryForward: true,
+    kAnonymity: 5,
+  })
+  await publishRound(ctx, analyst, round.id)
+  await submitToRound(ctx, demoActor(members, 'aoba', 'editor'), round.id, { assessmentId: aobaAssessmentId })
 }
 
 // One submitted initial report, so the supervisor's インシデント受付 is not empty at first look:

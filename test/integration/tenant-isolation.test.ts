@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findCatalogByKey } from '../../src/modules/catalog/service.js'
 import { startTestServer, type TestServer } from '../support/app.js'
 import { ApiClient } from '../support/client.js'
-import { makeInstitution, makeUser, type TestUser } from '../support/factories.js'
+import { makeInstitution, makeOrganisation, makeUser, type TestUser } from '../support/factories.js'
 import { loadFixtureCatalog } from '../support/catalogs.js'
 import { makeSignedLog } from '../../src/modules/ledger/test-fixtures.js'
+import { linkInstitution } from '../../src/modules/incident/jurisdiction.js'
+import { approvedAssessment, storeRoundCatalog } from '../../src/modules/supervision/test-fixtures.js'
 
 // DESIGN.md §7: no user ever reads another organisation's data. This test walks EVERY route of the
 // OpenAPI document as an admin of organisation B against the data of organisation A, and expects
@@ -56,6 +58,7 @@ describe('tenant isolation: every route, as another organisation', () => {
   let ownerA: TestUser
   let editorA: TestUser
   let intruder: TestUser
+  let supervisorIntruder: TestUser
   const a: Record<string, string> = {}
   const secrets: string[] = []
 
@@ -114,6 +117,35 @@ describe('tenant isolation: every route, as another organisation', () => {
     const ledger = await makeSignedLog(server.ctx, { name: `org:${orgA.id}:operations`, ownerOrgId: orgA.id, batches: [2], tag: 'ALPHA-SECRET-LEDGER' })
     a.ledgerLog = ledger.log.id
     secrets.push(a.ledgerLog)
+
+    // A supervision round of A's supervisor, to which A has submitted and answered a follow-up.
+    const supervisorA = await makeOrganisation(server.ctx, { kind: 'supervisor', name: 'Alpha Supervisor' })
+    await server.ctx.db.transaction((tx) => linkInstitution(tx, supervisorA.id, orgA.id))
+    const roundCatalog = await storeRoundCatalog(server.ctx)
+    const analyst = await makeUser(server.ctx, supervisorA.id, 'editor')
+    const supervisorClient = new ApiClient(server)
+    await supervisorClient.login(analyst.email, analyst.password)
+    const now = server.ctx.clock().getTime()
+    const round = await supervisorClient.post<{ id: string }>('/api/v1/supervision/rounds', {
+      kind: 'self_assessment',
+      title: { ja: 'ALPHA-SECRET-ROUND', en: 'ALPHA-SECRET-ROUND' },
+      catalogId: roundCatalog,
+      target: { mode: 'list', sectors: null, sizes: null, institutionIds: [orgA.id] },
+      opensAt: new Date(now - 86_400_000).toISOString(),
+      dueAt: new Date(now + 86_400_000).toISOString(),
+      instructions: 'ALPHA-SECRET-INSTRUCTIONS',
+    })
+    expect(round.status).toBe(201)
+    a.round = round.body.id
+    expect((await supervisorClient.post(`/api/v1/supervision/rounds/${a.round}/publish`)).status).toBe(200)
+    const approved = await approvedAssessment(server.ctx, orgA.id, roundCatalog, [1, 0, 1, 0, 1, 0])
+    const submitted = await editor.post<{ submissions: { id: string }[] }>(`/api/v1/rounds/${a.round}/submissions`, { assessmentId: approved })
+    expect(submitted.status).toBe(201)
+    a.submission = submitted.body.submissions[0]!.id
+    a.orgA = orgA.id
+    expect((await editor.post(`/api/v1/rounds/${a.round}/messages`, { body: 'ALPHA-SECRET-RESPONSE' })).status).toBe(201)
+    secrets.push(a.round, a.submission)
+    supervisorIntruder = await makeUser(server.ctx, (await makeOrganisation(server.ctx, { kind: 'supervisor', name: 'Beta Supervisor' })).id, 'admin')
   })
   afterAll(() => server.close())
 
@@ -123,8 +155,12 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (param === 'token') return 'x'.repeat(43)
     if (param === 'version') return '1'
     if (param === 'logId' && path.startsWith('/api/v1/ledger/')) return a.ledgerLog!
+    if (param === 'index' && path.startsWith('/api/v1/ledger/operations/')) return '1' // A's log holds entries 0 and 1; B's has none
+    if (param === 'orgId') return a.orgA!
+    if (param === 'submissionId') return a.submission!
     if (param !== 'id') throw new Error(`tenant-isolation test: unknown path parameter {${param}} in ${path}: add it`)
     if (path.startsWith('/api/v1/assessments/')) return a.assessment!
+    if (path.startsWith('/api/v1/supervision/rounds/') || path.startsWith('/api/v1/rounds/')) return a.round!
     if (path.startsWith('/api/v1/evidence/')) return a.evidence!
     if (path.startsWith('/api/v1/remediation-actions/')) return a.action!
     if (path.startsWith('/api/v1/invitations/')) return a.invitation!
@@ -133,12 +169,13 @@ describe('tenant isolation: every route, as another organisation', () => {
     throw new Error(`tenant-isolation test: which record of organisation A does ${path} take? Add it`)
   }
 
-  it('answers 403 or 404 with no data of organisation A on every route', async () => {
+  async function walk(user: TestUser, only: (path: string) => boolean) {
     const client = new ApiClient(server)
-    await client.login(intruder.email, intruder.password, intruder.totpSecret)
+    await client.login(user.email, user.password, user.totpSecret)
     const doc = (await client.get<{ paths: Record<string, Record<string, OpenApiOperation>> }>('/api/docs/json')).body
     const walked: string[] = []
     for (const [path, operations] of Object.entries(doc.paths)) {
+      if (!only(path)) continue
       for (const [method, operation] of Object.entries(operations)) {
         const key = `${method.toUpperCase()} ${path}`
         if (NOT_TENANT_SCOPED.has(key)) continue
@@ -160,7 +197,17 @@ describe('tenant isolation: every route, as another organisation', () => {
         for (const secret of secrets) expect(response.text, `${key} leaked ${secret}`).not.toContain(secret)
       }
     }
+    return walked
+  }
+
+  it('answers 403 or 404 with no data of organisation A on every route', async () => {
+    const walked = await walk(intruder, () => true)
     expect(walked.length).toBeGreaterThan(25)
+  })
+
+  it("answers 404 to another supervisor on every route of A's supervisor's round", async () => {
+    const walked = await walk(supervisorIntruder, (path) => path.startsWith('/api/v1/supervision/') || path.startsWith('/api/v1/rounds'))
+    expect(walked.length).toBeGreaterThan(20)
   })
 
   it("leaves organisation A's data unchanged after the attempts", async () => {
@@ -193,6 +240,17 @@ function isOwnOrgListing(key: string): boolean {
     'POST /api/v1/incidents',
     'POST /api/v1/incidents/import',
     'GET /api/v1/ledger/logs',
+    'POST /api/v1/ledger/operations', // appends to the caller's own operations log
+    'GET /api/v1/rounds',
+    'GET /api/v1/notifications',
+    'POST /api/v1/notifications/read',
+    'GET /api/v1/supervision/jurisdiction',
+    'GET /api/v1/supervision/rounds',
+    'POST /api/v1/supervision/rounds',
+    'GET /api/v1/supervision/incidents',
+    'GET /api/v1/supervision/incidents/stats',
+    'POST /api/v1/supervision/incidents/export.json',
+    'POST /api/v1/supervision/incidents/export.xlsx',
   ].includes(key)
 }
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js'
 import type { App } from '../../http/app.js'
 import { actorOf } from '../../http/auth.js'
 import { DateTime, ErrorResponse, IdParams, Localized, Ok, Uuid, withErrors } from '../../http/schemas.js'
-import { Binary, contentDisposition, readUploadedFile, sendStoredFile } from '../../http/files.js'
+import { Binary, contentDisposition, fileUpload, readUploadedFile, sendStoredFile } from '../../http/files.js'
 import { ASSESSMENT_STATUSES, REMEDIATION_STATUSES } from './schema.js'
 import * as assessments from './service.js'
 
@@ -136,18 +136,6 @@ const Diff = Type.Object({
 
 const Lang = Type.Union([Type.Literal('ja'), Type.Literal('en')])
 const ImportOutcome = Type.Object({ answersUpdated: Type.Integer(), actionsCreated: Type.Integer(), actionsUpdated: Type.Integer() })
-
-/**
- * A multipart upload of one file, for the OpenAPI document. @fastify/multipart reads the parts itself,
- * so the validator sees no body (null), which this schema lets through.
- */
-const fileUpload = (description: string) => ({
-  content: {
-    'multipart/form-data': {
-      schema: { type: ['object', 'null'], properties: { file: { type: 'string', format: 'binary', description } }, required: ['file'] },
-    },
-  },
-})
 
 const ItemParams = Type.Object({ id: Uuid, ref: ItemRef })
 export function assessmentRoutes(app: App, ctx: AppContext) {

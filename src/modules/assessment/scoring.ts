@@ -50,6 +50,9 @@ export interface ScoredItem {
 // (0.6667 for 2/3), so the threshold allows for that rounding either way.
 const IN_PLACE_THRESHOLD = 2 / 3 - 1e-4
 
+/** Whether an item score counts as "in place" (対応済み) in compliance and adoption rates. */
+export const isInPlace = (score: number) => score >= IN_PLACE_THRESHOLD
+
 /** The share of the item an answer earns: 0 when unanswered or when the value is not on the scale. */
 export function itemScore(item: ScoredItem, value: number | null): number {
   if (value === null) return 0

@@ -281,45 +281,75 @@ const blankTitle = () => {
 /** Starts version 1 of a new assessment: one answer row per catalog item, in scope when the item applies to the institution. */
 export async function createAssessment(ctx: AppContext, actor: Actor, input: { catalogId: string; title: string }): Promise<AssessmentDetail> {
   assertCanCreate(actor)
-  const title = cleanText(input.title)
-  if (!title) throw blankTitle()
   const profile = await profileOf(ctx, actor)
   const now = ctx.clock()
-  const id = randomUUID()
   return ctx.db.transaction(async (tx) => {
-    const index = await catalogIndex(tx, input.catalogId)
-    await repo.insertAssessment(tx, {
-      id,
-      orgId: actor.orgId,
-      catalogId: index.row.id,
-      lineageId: id,
-      version: 1,
-      title,
-      status: 'draft',
-      createdBy: actor.userId,
-      createdAt: now,
-      updatedAt: now,
-    })
-    await repo.insertAnswers(
-      tx,
-      index.order.map((ref) => ({
-        assessmentId: id,
-        itemRef: ref,
-        inScope: itemAppliesTo((index.items.get(ref) as CatalogItem).applicability, profile),
-        value: null,
-        notApplicable: false,
-      })),
-    )
-    await recordAudit(tx, {
-      actorUserId: actor.userId,
-      orgId: actor.orgId,
-      action: 'assessment.created',
-      target: { type: 'assessment', id },
-      after: { catalogId: index.row.id, title, version: 1 },
-      at: now,
-    })
+    const id = await insertNewAssessment(tx, actor, profile, input, now)
     return describeAssessment(tx, actor, id)
   })
+}
+
+/** Answers carried into a new assessment (a supervision round's earlier submission), by item ref. */
+export type CarriedAnswers = ReadonlyMap<string, AnswerExchange>
+
+/**
+ * Inserts version 1 of a new assessment inside the caller's transaction, optionally pre-filled with
+ * carried answers (items the catalog no longer has are dropped; scope follows the institution's
+ * profile unless the carried answer brought an item in). Returns its id.
+ */
+export async function insertNewAssessment(
+  tx: Queryable,
+  actor: Actor,
+  profile: OrganisationProfile,
+  input: { catalogId: string; title: string; carried?: CarriedAnswers },
+  now: Date,
+): Promise<string> {
+  assertCanCreate(actor)
+  const title = cleanText(input.title)
+  if (!title) throw blankTitle()
+  const id = randomUUID()
+  const index = await catalogIndex(tx, input.catalogId)
+  await repo.insertAssessment(tx, {
+    id,
+    orgId: actor.orgId,
+    catalogId: index.row.id,
+    lineageId: id,
+    version: 1,
+    title,
+    status: 'draft',
+    createdBy: actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  })
+  await repo.insertAnswers(
+    tx,
+    index.order.map((ref) => {
+      const applies = itemAppliesTo((index.items.get(ref) as CatalogItem).applicability, profile)
+      const carried = input.carried?.get(ref)
+      if (!carried) return { assessmentId: id, itemRef: ref, inScope: applies, value: null, notApplicable: false }
+      return {
+        assessmentId: id,
+        itemRef: ref,
+        inScope: applies || carried.inScope,
+        value: carried.notApplicable ? null : carried.value,
+        notApplicable: carried.notApplicable && carried.naReason !== null,
+        naReason: carried.notApplicable ? carried.naReason : null,
+        comment: carried.comment,
+        updatedBy: actor.userId,
+        updatedAt: now,
+      }
+    }),
+  )
+  await recordAudit(tx, {
+    actorUserId: actor.userId,
+    orgId: actor.orgId,
+    action: 'assessment.created',
+    target: { type: 'assessment', id },
+    after: { catalogId: index.row.id, title, version: 1 },
+    details: input.carried ? { carriedAnswers: input.carried.size } : {},
+    at: now,
+  })
+  return id
 }
 
 // ---------------------------------------------------------------- answers
@@ -1016,6 +1046,38 @@ export async function applyImportPlan(ctx: AppContext, actor: Actor, id: string,
     })
     return outcome
   })
+}
+
+/**
+ * The answers of a check sheet sent outside Kamae (a supervisor imports it for the institution),
+ * checked like an import against a blank assessment of the institution's profile: every catalog
+ * item in order, or every place that is wrong.
+ */
+export function answersFromCheckSheet(
+  catalog: Catalog,
+  profile: OrganisationProfile,
+  planned: readonly AnswerExchange[],
+): { ok: true; answers: AnswerExchange[] } | { ok: false; details: ErrorDetail[] } {
+  const items = new Map(flattenItems(catalog).map(({ item }) => [item.ref, item]))
+  const byRef = new Map(planned.map((answer) => [answer.ref, answer]))
+  const details: ErrorDetail[] = []
+  const answers: AnswerExchange[] = []
+  for (const [ref, item] of items) {
+    const blank: AnswerFields = { ...answerFields(undefined), inScope: itemAppliesTo(item.applicability, profile) }
+    const change = byRef.get(ref)
+    if (!change) {
+      answers.push({ ref, ...blank })
+      continue
+    }
+    const { ref: _ref, ...fields } = change
+    const resolved = resolveAnswerChange(item, blank, fields, profile, `answers[${ref}]`)
+    if (resolved.ok) answers.push({ ref, ...resolved.answer })
+    else details.push(...resolved.details)
+  }
+  for (const ref of byRef.keys()) {
+    if (!items.has(ref)) details.push({ path: `answers[${ref}]`, message: { ja: `カタログにない項目です（${ref}）`, en: `No such item in the catalog (${ref})` } })
+  }
+  return details.length > 0 ? { ok: false, details } : { ok: true, answers }
 }
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'

@@ -373,7 +373,11 @@ function displayWidth(text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Reading the workbook back
 
-export async function parseAssessmentWorkbook(data: Buffer, current: AssessmentExchange, lang: Locale): Promise<WorkbookImport> {
+/**
+ * Reads a check sheet against the assessment it is imported into. With `answersOnly` the remediation
+ * plan is not read (a supervisor importing a check sheet for a round needs the answers alone).
+ */
+export async function parseAssessmentWorkbook(data: Buffer, current: AssessmentExchange, lang: Locale, options: { answersOnly?: boolean } = {}): Promise<WorkbookImport> {
   const opened = await openWorkbook(data)
   if (!opened.ok) return opened
   const sheets = locateSheets(opened.workbook, lang)
@@ -387,7 +391,7 @@ export async function parseAssessmentWorkbook(data: Buffer, current: AssessmentE
   }
   const date1904 = opened.workbook.properties.date1904 === true
   const answers = sheets.items ? readItemsSheet(sheets.items, current.catalog, sheets.fileLang, errors) : []
-  const actions = sheets.actions ? readActionsSheet(sheets.actions, current, sheets.fileLang, date1904, errors) : []
+  const actions = sheets.actions && !options.answersOnly ? readActionsSheet(sheets.actions, current, sheets.fileLang, date1904, errors) : []
   return errors.length > 0 ? failed(errors) : { ok: true, plan: { answers, actions } }
 }
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js'
 import type { App } from '../../http/app.js'
 import { actorOf } from '../../http/auth.js'
 import { ErrorResponse, IdParams, Ok, withErrors } from '../../http/schemas.js'
-import { contentDisposition, readUploadedFile, sendStoredFile } from '../../http/files.js'
+import { contentDisposition, fileUpload, readUploadedFile, sendStoredFile } from '../../http/files.js'
 import { FireDocument } from './fire.js'
 import {
   AcknowledgeBody,
@@ -30,7 +30,6 @@ import {
   VersionDetail,
   VersionParams,
   Vocabulary,
-  fileUpload,
 } from './schemas.js'
 import * as incidents from './service.js'
 import type { OpenedAttachment } from './service.js'

@@ -255,15 +255,3 @@ export const ImportOutcome = Type.Object({ created: Type.Array(Type.Object({ id:
 
 /** Bytes sent as they are (Fastify never serializes a Buffer or a stream). */
 export { Binary } from '../../http/files.js'
-
-/**
- * A multipart upload of one file, for the OpenAPI document. @fastify/multipart reads the parts itself,
- * so the validator sees no body (null), which this schema lets through.
- */
-export const fileUpload = (description: string) => ({
-  content: {
-    'multipart/form-data': {
-      schema: { type: ['object', 'null'], properties: { file: { type: 'string', format: 'binary', description } }, required: ['file'] },
-    },
-  },
-})
