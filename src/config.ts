@@ -26,6 +26,9 @@ export interface Config {
    */
   ledgerKeyFile: string | null
   ledgerKeyPem: string | null
+  /** A deployment's own incident reporting policy (classification rules, deadlines) and taxonomy files; null = bundled. */
+  incidentPolicyFile: string | null
+  incidentTaxonomyFile: string | null
 }
 
 export class ConfigError extends Error {}
@@ -83,5 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(env, 'KAMAE_TRUST_PROXY', false),
     ledgerKeyFile: ledgerKeyFile ? resolve(ledgerKeyFile) : null,
     ledgerKeyPem,
+    incidentPolicyFile: env.KAMAE_INCIDENT_POLICY_FILE?.trim() ? resolve(env.KAMAE_INCIDENT_POLICY_FILE.trim()) : null,
+    incidentTaxonomyFile: env.KAMAE_INCIDENT_TAXONOMY_FILE?.trim() ? resolve(env.KAMAE_INCIDENT_TAXONOMY_FILE.trim()) : null,
   }
 }

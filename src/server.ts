@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { buildApp } from './http/app.js'
 import { loadBundledCatalogs } from './modules/catalog/service.js'
+import { useReportingFiles } from './modules/incident/load-policy.js'
 import { startPeriodicHeads } from './modules/ledger/sign-heads.js'
 import { formatDemoLogins, isDatabaseEmpty, seedDemo } from './seed/demo.js'
 import { logNotifier } from './notifier.js'
@@ -35,6 +36,10 @@ export function makeContext(config: Config, database: Database, log: Logger): Ap
 }
 
 export async function startServer(config: Config, opts: { demo: boolean }) {
+  // A deployment's own reporting rules are checked before anything else: a broken file stops the start.
+  if (config.incidentPolicyFile || config.incidentTaxonomyFile) {
+    useReportingFiles({ policyPath: config.incidentPolicyFile ?? undefined, taxonomyPath: config.incidentTaxonomyFile ?? undefined })
+  }
   const log = makeLogger(config)
   const database = await openConfiguredDatabase(config)
   const migrations = await migrate(database)

@@ -59,6 +59,15 @@ describe('kamae command arguments', { timeout: 90_000 }, () => {
     expect(result.stderr).toContain('PORT must be an integer')
   })
 
+  it("refuses to start with a broken incident policy file, naming the file and the problem", async () => {
+    const policy = join(temp, 'policy.json')
+    writeFileSync(policy, JSON.stringify({ version: '1', deadlines: {} }))
+    const result = await runKamae(['serve'], { KAMAE_INCIDENT_POLICY_FILE: policy, KAMAE_LANG: 'en', KAMAE_DATA_DIR: join(temp, 'policy'), PORT: '0' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(policy)
+    expect(result.stderr).toContain('deadlines')
+  })
+
   it('exports a catalog as OSCAL JSON', async () => {
     const result = await runKamae(['catalog', 'export-oscal', 'catalogs/crypto-custody-2024', '--lang', 'en'])
     expect(result.code).toBe(0)
