@@ -1,33 +1,8 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { compact, readPdf, type ReadPdf } from '../../../test/support/pdf.js'
 import { renderFeedbackPdf } from './feedback-pdf.js'
 import { makeFeedbackReport } from './pdf-fixtures.js'
 import type { FeedbackReport, SectionFeedback } from './report-types.js'
-
-interface ReadPdf {
-  pages: number
-  /** The text runs as a reader finds them, in page order. */
-  runs: string[]
-  /** All the text with white space removed, so that wrapped lines read as one. */
-  text: string
-}
-
-/** Opens the PDF with PDF.js, as a reader would, and takes its text through the ToUnicode maps. */
-async function readPdf(pdf: Buffer): Promise<ReadPdf> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise
-  const runs: string[] = []
-  for (let number = 1; number <= doc.numPages; number += 1) {
-    const content = await (await doc.getPage(number)).getTextContent()
-    for (const item of content.items) if ('str' in item && item.str.trim() !== '') runs.push(item.str)
-  }
-  const pages = doc.numPages
-  await doc.destroy()
-  return { pages, runs, text: compact(runs.join('')) }
-}
-
-function compact(text: string): string {
-  return text.replace(/\s+/g, '')
-}
 
 const nothingAssessed = (section: SectionFeedback): SectionFeedback => ({ ...section, score: null, peers: null, percentileRank: null, previousScore: null })
 

@@ -209,6 +209,16 @@ describe('round analysis and feedback', () => {
     expect(analysis.body.items.find((item) => item.ref === '1-B2')?.previousRate).toBeCloseTo(4 / 7, 12)
   })
 
+  it('pre-fills the assessment of a new round from the previous submission when the round carries answers forward', async () => {
+    const next = await newRound('FY2026 carried', [orgs.S4 as string])
+    const s4 = await clientOf(orgs.S4 as string)
+    const started = await s4.post<{ assessmentId: string; carried: number }>(`/api/v1/rounds/${next}/assessment`)
+    expect(started.status).toBe(201)
+    expect(started.body.carried).toBe(6)
+    const items = await s4.get<{ ref: string; value: number | null }[]>(`/api/v1/assessments/${started.body.assessmentId}/items`)
+    expect(items.body.map((item) => item.value)).toEqual(answers.S4?.values)
+  })
+
   it("records a check sheet the institution sent as its submission, and refuses a bad one whole", async () => {
     const next = await newRound('FY2026 self-inspection', [orgs.R2 as string])
     const r2 = await clientOf(orgs.R2 as string)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../../test/support/app.js'
 import { ApiClient } from '../../../test/support/client.js'
@@ -128,6 +129,19 @@ describe('supervision rounds through HTTP', () => {
     expect((await outsider.get(`/api/v1/rounds/${roundId}`)).status).toBe(404)
   })
 
+  it('reminds the targets that have not submitted, with a note in their thread', async () => {
+    const reminded = await supervisor.post<{ reminded: number }>(`/api/v1/supervision/rounds/${roundId}/reminders`, { institutionIds: [kamomeOrg], message: '期限にご注意ください' })
+    expect(reminded.body.reminded).toBe(1)
+    const notes = await kamome.get<{ items: { kind: string }[] }>('/api/v1/notifications')
+    expect(notes.body.items[0]?.kind).toBe('round.reminder')
+    expect((await aoba.get<{ items: { kind: string }[] }>('/api/v1/notifications')).body.items.map((n) => n.kind)).not.toContain('round.reminder')
+    const round = await kamome.get<InstitutionRound>(`/api/v1/rounds/${roundId}`)
+    expect(round.body.thread).toEqual([expect.objectContaining({ kind: 'reminder', side: 'supervisor', body: '期限にご注意ください' })])
+    const targets = await supervisor.get<(TargetStatus & { lastRemindedAt: string | null })[]>(`/api/v1/supervision/rounds/${roundId}/targets`)
+    expect(targets.body.find((t) => t.institution.id === kamomeOrg)?.lastRemindedAt).not.toBeNull()
+    expect(targets.body.find((t) => t.institution.id === aobaOrg)?.lastRemindedAt).toBeNull()
+  })
+
   it('starts the round assessment once, and refuses to submit one that is not approved', async () => {
     const started = await kamome.post<{ assessmentId: string }>(`/api/v1/rounds/${roundId}/assessment`)
     expect(started.status).toBe(201)
@@ -198,16 +212,17 @@ describe('supervision rounds through HTTP', () => {
     expect(resubmitted.body.state).toBe('submitted')
     expect(resubmitted.body.submissions.at(-1)).toMatchObject({ version: 3, late: false })
     expect(resubmitted.body.thread.map((entry) => [entry.kind, entry.side])).toEqual([
+      ['reminder', 'supervisor'],
       ['submission', 'institution'],
       ['submission', 'institution'],
       ['return', 'supervisor'],
       ['response', 'institution'],
       ['submission', 'institution'],
     ])
-    expect(resubmitted.body.thread[2]).toMatchObject({ body: '2-D1 の回答を補足してください', submissionVersion: 2 })
+    expect(resubmitted.body.thread[3]).toMatchObject({ body: '2-D1 の回答を補足してください', submissionVersion: 2 })
 
     const seen = await supervisor.get<{ thread: unknown[]; submissions: unknown[] }>(`/api/v1/supervision/rounds/${roundId}/institutions/${kamomeOrg}`)
-    expect(seen.body.thread).toHaveLength(5)
+    expect(seen.body.thread).toHaveLength(6)
     expect(seen.body.submissions).toHaveLength(3)
   })
 
@@ -226,6 +241,16 @@ describe('supervision rounds through HTTP', () => {
     expect(lines).toHaveLength(3)
     expect(lines.find((line) => line.startsWith(aobaOrg))).toContain('期限超過で提出')
     expect((await kamome.get(`/api/v1/supervision/rounds/${roundId}/export.csv`)).status).toBe(403)
+
+    const xlsx = await fetch(`${server.baseUrl}/api/v1/supervision/rounds/${roundId}/export.xlsx?lang=en`, { headers: { cookie: `kamae_session=${supervisor.cookie('kamae_session')}` } })
+    expect(xlsx.status).toBe(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(await xlsx.arrayBuffer())
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Status', 'Scores', 'Answers', 'Item rates'])
+    const answers = workbook.getWorksheet('Answers') as ExcelJS.Worksheet
+    const kamomeRow = answers.getRows(2, answers.rowCount - 1)?.find((row) => row.getCell(1).value === kamomeOrg)
+    // Kamome's current submission (version 3): 1, 0, 0, 1, 1 and 2-D1 unanswered.
+    expect(kamomeRow?.values).toEqual([undefined, kamomeOrg, expect.any(String), 1, 0, 0, 1, 1])
   })
 
   it('closes the round: no more submissions', async () => {

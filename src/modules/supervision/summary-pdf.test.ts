@@ -1,23 +1,9 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { compact, readPdf } from '../../../test/support/pdf.js'
 import { makeSectorSummary } from './pdf-fixtures.js'
 import { renderSectorSummaryPdf } from './summary-pdf.js'
 
-/** The PDF's text through PDF.js, white space removed so that wrapped lines read as one. */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise
-  let text = ''
-  for (let number = 1; number <= doc.numPages; number += 1) {
-    const content = await (await doc.getPage(number)).getTextContent()
-    for (const item of content.items) if ('str' in item) text += item.str
-  }
-  await doc.destroy()
-  return compact(text)
-}
-
-function compact(text: string): string {
-  return text.replace(/\s+/g, '')
-}
+const pdfText = async (pdf: Buffer) => (await readPdf(pdf)).text
 
 describe('sector summary PDF', () => {
   const summary = makeSectorSummary()
