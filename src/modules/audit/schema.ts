@@ -1,4 +1,4 @@
-import { bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 export const auditEvents = pgTable('audit_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -11,4 +11,6 @@ export const auditEvents = pgTable('audit_events', {
   beforeDigest: text('before_digest'),
   afterDigest: text('after_digest'),
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  /** Where the event sits in the 'kamae-audit' ledger log; null until the sequencer has appended it. */
+  ledgerIndex: bigint('ledger_index', { mode: 'number' }),
 })

@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../../test/support/app.js'
+import { makeInstitution } from '../../../test/support/factories.js'
+import { queryRows } from '../../db/database.js'
 import { auditLog, type AuditFinding } from './audit.js'
 import { entryLeafHash } from './entry.js'
+import { AUDIT_LOG } from './audit-trail.js'
 import { describeAuditFinding } from './ledger-command.js'
 import { MerkleTree } from './merkle-tree.js'
+import { sequenceAll } from './sequencer.js'
 import { makeSignedLog } from './test-fixtures.js'
 
 const ja = (j: string) => j
@@ -112,5 +116,46 @@ describe('kamae ledger audit (the database)', () => {
     await run(sql`update ledger_nodes set hash = set_byte(hash, 0, get_byte(hash, 0) # 1) where log_id = ${log.name} and level = 3 and idx = 2`)
     const { findings } = await auditLog(server.ctx.db, log.name)
     expect(findings).toEqual([expect.objectContaining({ kind: 'node_changed', level: 3, nodeIndex: 2 })])
+  })
+
+  describe('the audit log against the audit trail', () => {
+    /** An audited change (an organisation created), in the log; answers its audit event's id and entry index. */
+    async function auditedChange(): Promise<{ id: number; index: number }> {
+      const org = await makeInstitution(server.ctx)
+      await sequenceAll(server.ctx.db)
+      const [row] = await queryRows<{ id: string | number; ledger_index: string | number }>(
+        server.ctx.db,
+        sql`select id, ledger_index from audit_events where action = 'organisation.created' and target_id = ${org.id}`,
+      )
+      return { id: Number(row!.id), index: Number(row!.ledger_index) }
+    }
+
+    it('agrees with an untouched audit trail', async () => {
+      await auditedChange()
+      const audit = await auditLog(server.ctx.db, AUDIT_LOG)
+      expect(audit.findings).toEqual([])
+      expect(audit.auditEvents).toBeGreaterThan(0)
+    })
+
+    it('names the audit record that was changed in the database', async () => {
+      const { id, index } = await auditedChange()
+      await run(sql`update audit_events set action = 'organisation.deleted' where id = ${id}`)
+      const { findings } = await auditLog(server.ctx.db, AUDIT_LOG)
+      const changed = findings.filter((f) => f.kind.startsWith('audit_'))
+      expect(changed).toEqual([expect.objectContaining({ kind: 'audit_event_changed', auditEventId: id, index })])
+      expect(describeAuditFinding(changed[0]!, en)).toBe(`audit event ${id}: does not match entry ${index} of the audit log (the audit record or the entry was changed)`)
+      await run(sql`update audit_events set action = 'organisation.created' where id = ${id}`)
+    })
+
+    it('names the audit record that was deleted, and one written around the ledger', async () => {
+      const { id, index } = await auditedChange()
+      await run(sql`delete from audit_events where id = ${id}`)
+      await run(sql`insert into audit_events (occurred_at, action, target_type, target_id) values (now(), 'forged.event', 'test', 'x')`)
+      const { findings } = await auditLog(server.ctx.db, AUDIT_LOG)
+      expect(findings.filter((f) => f.kind.startsWith('audit_')).map((f) => [f.kind, f.index])).toEqual([
+        ['audit_event_removed', index],
+        ['audit_event_unlogged', undefined],
+      ])
+    })
   })
 })

@@ -1,5 +1,8 @@
 import type { Queryable } from '../../db/database.js'
 import { notFound } from '../../errors.js'
+import * as audit from '../audit/service.js'
+import { AUDIT_LOG, auditEventIdOf, auditLedgerEntry } from './audit-trail.js'
+import { encodeEntry } from './entry.js'
 import { MerkleTree } from './merkle-tree.js'
 import { HASH_SIZE, leafHash, nodeHash } from './merkle.js'
 import { publicKeysById, toSignedTreeHead } from './sign-heads.js'
@@ -19,6 +22,12 @@ import * as repo from './repository.js'
 //  - a stored node or head row edited      -> node_changed / root_mismatch
 //  - anything rewritten consistently       -> head_mismatch: the signed heads are the one thing an
 //    editor of the database cannot recompute.
+// The audit log ('kamae-audit') is also compared with the audit trail it holds (audit_events):
+//  - an audit row edited                   -> audit_event_changed (it no longer gives its entry)
+//  - an audit row deleted                  -> audit_event_removed (an entry names it)
+//  - an audit row with no entry, none queued -> audit_event_unlogged (written around recordAudit,
+//    or its queued entry deleted)
+//  - an audit row pointing at another entry -> audit_event_relinked
 
 export type AuditFindingKind =
   | 'entry_missing'
@@ -35,6 +44,10 @@ export type AuditFindingKind =
   | 'head_beyond_log'
   | 'head_mismatch'
   | 'key_id_mismatch'
+  | 'audit_event_changed'
+  | 'audit_event_removed'
+  | 'audit_event_unlogged'
+  | 'audit_event_relinked'
 
 export interface AuditFinding {
   kind: AuditFindingKind
@@ -54,6 +67,8 @@ export interface AuditFinding {
   reason?: HeadFailure
   /** head_mismatch: entries from here up to the head's size were changed after it was signed. */
   changedFrom?: number
+  /** audit_event_*: the audit_events row (index: its entry in the audit log, when it has one). */
+  auditEventId?: number
   detail: string
 }
 
@@ -65,6 +80,8 @@ export interface LogAudit {
   nodes: number
   heads: number
   findings: AuditFinding[]
+  /** The audit log only: the audit events compared with their entries. */
+  auditEvents?: number
   /** More findings than maxFindings: the rest were left out. */
   truncated: boolean
 }
@@ -106,6 +123,7 @@ export async function auditLog(db: Queryable, logName: string, opts: AuditOption
     })
   }
   const heads = await compareSignedHeads(db, log, leaves.content ?? leaves.stored, findings)
+  const trail = log.id === AUDIT_LOG ? await compareAuditTrail(db, opts.pageSize ?? 10_000, findings) : undefined
   const max = opts.maxFindings ?? 100
   const ordered = findings.map((finding, i) => ({ finding, i })).sort((a, b) => firstLeaf(a.finding) - firstLeaf(b.finding) || a.i - b.i)
   return {
@@ -115,6 +133,7 @@ export async function auditLog(db: Queryable, logName: string, opts: AuditOption
     entries: leaves.rows,
     nodes,
     heads,
+    ...(trail === undefined ? {} : { auditEvents: trail }),
     findings: ordered.slice(0, max).map(({ finding }) => finding),
     truncated: findings.length > max,
   }
@@ -308,4 +327,51 @@ async function compareSignedHeads(db: Queryable, log: repo.LogHeadRow, content: 
     }
   }
   return rows.length
+}
+
+/**
+ * The audit log against the audit trail: each audit row against the entry at its ledger_index
+ * (rebuilt from the row, byte for byte), then each entry against the row it names. Answers how
+ * many audit rows were compared.
+ */
+async function compareAuditTrail(db: Queryable, pageSize: number, findings: AuditFinding[]): Promise<number> {
+  const { salt, backfillUntil, backfilledThrough } = await repo.auditSettings(db)
+  let compared = 0
+  for (let after = 0; ; ) {
+    const rows = await audit.auditEventsAfter(db, after, pageSize)
+    compared += rows.length
+    const stored = await repo.entriesAt(db, AUDIT_LOG, rows.flatMap((row) => (row.ledgerIndex === null ? [] : [row.ledgerIndex])))
+    const queued = await repo.pendingAuditEventIds(db, rows.filter((row) => row.ledgerIndex === null).map((row) => row.id))
+    for (const row of rows) {
+      const id = row.id
+      if (row.ledgerIndex === null) {
+        const awaitingBackfill = id > backfilledThrough && id <= backfillUntil
+        if (!queued.has(id) && !awaitingBackfill) findings.push({ kind: 'audit_event_unlogged', auditEventId: id, detail: `audit event ${id} has no entry in the audit log and none is queued` })
+        continue
+      }
+      const index = row.ledgerIndex
+      const bytes = stored.get(index)
+      if (!bytes || auditEventIdOf(bytes) !== id) {
+        findings.push({ kind: 'audit_event_relinked', auditEventId: id, index, detail: `audit event ${id} points at entry ${index} of the audit log, which does not record it` })
+      } else if (!equal(encodeEntry(auditLedgerEntry(row, salt)), bytes)) {
+        findings.push({ kind: 'audit_event_changed', auditEventId: id, index, detail: `audit event ${id} no longer matches its entry ${index} of the audit log (the row or the entry was changed)` })
+      }
+    }
+    if (rows.length < pageSize) break
+    after = rows[rows.length - 1]!.id
+  }
+  for (let from = 0; ; ) {
+    const entries = await repo.entriesFrom(db, AUDIT_LOG, from, pageSize)
+    const named = entries.flatMap((entry) => {
+      const id = auditEventIdOf(entry.entry)
+      return id === null ? [] : [{ index: entry.idx, id }]
+    })
+    const existing = await audit.existingAuditEventIds(db, named.map((n) => n.id))
+    for (const { index, id } of named) {
+      if (!existing.has(id)) findings.push({ kind: 'audit_event_removed', auditEventId: id, index, detail: `entry ${index} of the audit log records audit event ${id}, whose row is gone` })
+    }
+    if (entries.length < pageSize) break
+    from = entries[entries.length - 1]!.idx + 1
+  }
+  return compared
 }

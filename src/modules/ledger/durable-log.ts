@@ -64,25 +64,32 @@ export async function readHead(db: Queryable, logId: string): Promise<TreeHead> 
  * and root. Entries get consecutive indices in the order given.
  */
 export async function appendEntries(db: Db, logId: string, entries: readonly LedgerEntry[]): Promise<AppendedBatch> {
-  if (entries.length === 0 || entries.length > MAX_BATCH) throw new RangeError(`a batch holds 1 to ${MAX_BATCH} entries, not ${entries.length}`)
   const encoded = entries.map(encodeEntry)
+  return db.transaction(async (tx) => appendEncoded(tx, await lockHead(tx, logId), encoded))
+}
+
+/** Locks the log's head row for the rest of the transaction (append batches of a log queue here). */
+export async function lockHead(tx: Queryable, logId: string): Promise<TreeHead> {
+  const head = await repo.findHeadForUpdate(tx, logId)
+  if (!head) throw notFound('ledger_log', logId)
+  return { logId, treeSize: head.treeSize, rootHash: head.rootHash }
+}
+
+/**
+ * Appends entries given as their canonical bytes to a log whose head the transaction has locked
+ * (lockHead): one read of the compact range, then one statement writes the entries, the subtrees
+ * they complete and the new head.
+ */
+export async function appendEncoded(tx: Queryable, head: TreeHead, encoded: readonly Uint8Array[]): Promise<AppendedBatch> {
+  if (encoded.length === 0 || encoded.length > MAX_BATCH) throw new RangeError(`a batch holds 1 to ${MAX_BATCH} entries, not ${encoded.length}`)
+  const { logId } = head
   const leaves = encoded.map(leafHash)
-  return db.transaction(async (tx) => {
-    const head = await repo.findHeadForUpdate(tx, logId)
-    if (!head) throw notFound('ledger_log', logId)
-    const addresses = borderOf(head.treeSize)
-    const found = await repo.subtreeHashes(tx, logId, addresses)
-    const border = addresses.map((a) => ({ ...a, hash: required(found, logId, a) }))
-    const extended = extendRange(head.treeSize, border, leaves)
-    await repo.insertEntries(
-      tx,
-      logId,
-      encoded.map((entry, i) => ({ idx: head.treeSize + i, leafHash: leaves[i]!, entry })),
-    )
-    await repo.insertNodes(tx, logId, extended.completed)
-    await repo.updateHead(tx, logId, extended.size, extended.root)
-    return { logId, firstIndex: head.treeSize, treeSize: extended.size, rootHash: extended.root }
-  })
+  const addresses = borderOf(head.treeSize)
+  const found = await repo.subtreeHashes(tx, logId, addresses)
+  const border = addresses.map((a) => ({ ...a, hash: required(found, logId, a) }))
+  const extended = extendRange(head.treeSize, border, leaves)
+  await repo.writeBatch(tx, logId, { firstIdx: head.treeSize, leafHashes: leaves, entries: encoded, nodes: extended.completed, treeSize: extended.size, rootHash: extended.root })
+  return { logId, firstIndex: head.treeSize, treeSize: extended.size, rootHash: extended.root }
 }
 
 /** RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries (default: the head). */
@@ -90,6 +97,34 @@ export async function proveInclusion(db: Queryable, logId: string, index: number
   const size = await sizeWithin(db, logId, treeSize)
   const source = await fetchedSource(db, logId, size, inclusionProofRanges(index, size))
   return inclusionProof(source, index, size)
+}
+
+/**
+ * Leaf hashes and RFC 9162 inclusion proofs of entries [begin, end) in the tree of `treeSize`
+ * entries, from one query: the receipts of a batch.
+ */
+export async function proveInclusionRange(
+  db: Queryable,
+  logId: string,
+  range: LeafRange,
+  treeSize: number,
+): Promise<{ leafHashes: Uint8Array[]; proofs: InclusionProof[] }> {
+  const size = await sizeWithin(db, logId, treeSize)
+  if (range.begin < 0 || range.end > size || range.begin >= range.end) throw new RangeError(`entries ${range.begin} to ${range.end} are not in a tree of ${size}`)
+  const wanted = new Map<string, SubtreeAddress>()
+  for (let index = range.begin; index < range.end; index++) {
+    wanted.set(repo.subtreeKey(0, index), { level: 0, index })
+    for (const r of inclusionProofRanges(index, size)) for (const a of perfectSubtrees(r)) wanted.set(repo.subtreeKey(a.level, a.index), a)
+  }
+  const found = await repo.subtreeHashes(db, logId, [...wanted.values()])
+  const source: HashSource = { size, subtreeHash: (level, index) => required(found, logId, { level, index }) }
+  const leafHashes: Uint8Array[] = []
+  const proofs: InclusionProof[] = []
+  for (let index = range.begin; index < range.end; index++) {
+    leafHashes.push(source.subtreeHash(0, index))
+    proofs.push(inclusionProof(source, index, size))
+  }
+  return { leafHashes, proofs }
 }
 
 /** RFC 9162 consistency proof between the trees of size1 and size2 entries (default: the head). */

@@ -5,7 +5,10 @@ import type { Writable } from 'node:stream'
 import type { AppContext } from '../../context.js'
 import { auditLedger, type AuditFinding, type LogAudit } from './audit.js'
 import { exportLedger } from './export.js'
+import { sequenceAll } from './sequencer.js'
 import { findLog } from './service.js'
+import { signAllHeads } from './sign-heads.js'
+import { loadSigningKey } from './signing-key.js'
 import { verifyExport, type VerifyFailure, type VerifyReport } from './verify-export.js'
 
 // `kamae ledger export | verify | audit`: the CLI parses arguments, hands over its `say(ja, en)`
@@ -27,6 +30,10 @@ export async function runLedgerExport(ctx: AppContext, opts: { log?: string; out
     if (!log) return { exitCode: 1, output: say(`台帳 ${opts.log} はありません`, `no ledger log ${opts.log}`) }
     logNames = [log.name]
   }
+  // Queued entries join their logs and get a signed head first (when a key is configured), so that
+  // the export holds the whole audit trail, as far as possible under signed heads.
+  if (loadSigningKey(ctx.config)) await signAllHeads(ctx)
+  else await sequenceAll(ctx.db)
   const sink = opts.out ? createWriteStream(opts.out) : stdout
   const writeLine = async (line: string) => {
     if (!sink.write(`${line}\n`)) await once(sink, 'drain')
@@ -64,7 +71,9 @@ export async function runLedgerAudit(ctx: AppContext, opts: { log?: string }, sa
     if (!log) return { exitCode: 1, output: say(`台帳 ${opts.log} はありません`, `no ledger log ${opts.log}`) }
     names = [log.name]
   }
-  const audits = await auditLedger(ctx.db, names)
+  await sequenceAll(ctx.db)
+  // One snapshot: appends and audit events recorded meanwhile by a running server are not half seen.
+  const audits = await ctx.db.transaction((tx) => auditLedger(tx, names), { isolationLevel: 'repeatable read', accessMode: 'read only' })
   if (audits.length === 0) return { exitCode: 0, output: say('台帳はまだありません', 'there are no ledger logs yet') }
   const failed = audits.some((audit) => audit.findings.length > 0)
   return { exitCode: failed ? 1 : 0, output: audits.map((audit) => formatLogAudit(audit, say)).join('\n') }
@@ -175,10 +184,15 @@ function verifyReason(f: VerifyFailure, say: Say): string {
 export function formatLogAudit(audit: LogAudit, say: Say): string {
   const label = `${audit.name} (${audit.logId})`
   if (audit.findings.length === 0) {
-    return say(
-      `OK ${label}: エントリ ${audit.entries} 件、ノード ${audit.nodes} 件、署名付きヘッド ${audit.heads} 件が一致しました`,
-      `OK ${label}: ${audit.entries} entries, ${audit.nodes} nodes and ${audit.heads} signed heads agree`,
-    )
+    return audit.auditEvents === undefined
+      ? say(
+          `OK ${label}: エントリ ${audit.entries} 件、ノード ${audit.nodes} 件、署名付きヘッド ${audit.heads} 件が一致しました`,
+          `OK ${label}: ${audit.entries} entries, ${audit.nodes} nodes and ${audit.heads} signed heads agree`,
+        )
+      : say(
+          `OK ${label}: エントリ ${audit.entries} 件、ノード ${audit.nodes} 件、署名付きヘッド ${audit.heads} 件、監査イベント ${audit.auditEvents} 件が一致しました`,
+          `OK ${label}: ${audit.entries} entries, ${audit.nodes} nodes, ${audit.heads} signed heads and ${audit.auditEvents} audit events agree`,
+        )
   }
   const lines = [say(`NG ${label}: ${audit.findings.length}${audit.truncated ? ' 件以上' : ' 件'}の不一致`, `NG ${label}: ${audit.findings.length}${audit.truncated ? '+' : ''} finding(s)`)]
   for (const finding of audit.findings) lines.push(`  ${describeAuditFinding(finding, say)}`)
@@ -227,6 +241,20 @@ export function describeAuditFinding(f: AuditFinding, say: Say): string {
       )
     case 'key_id_mismatch':
       return say(`鍵 ${f.keyId}: 鍵 ID が公開鍵と一致しません`, `key ${f.keyId}: the key id does not match its public key`)
+    case 'audit_event_changed':
+      return say(
+        `監査イベント ${f.auditEventId}: 監査ログのエントリ ${f.index} と一致しません（監査記録またはエントリが変更されています）`,
+        `audit event ${f.auditEventId}: does not match entry ${f.index} of the audit log (the audit record or the entry was changed)`,
+      )
+    case 'audit_event_removed':
+      return say(`監査イベント ${f.auditEventId}: 削除されています（監査ログのエントリ ${f.index} に記録があります）`, `audit event ${f.auditEventId}: removed (entry ${f.index} of the audit log records it)`)
+    case 'audit_event_unlogged':
+      return say(`監査イベント ${f.auditEventId}: 監査ログにエントリがありません`, `audit event ${f.auditEventId}: has no entry in the audit log`)
+    case 'audit_event_relinked':
+      return say(
+        `監査イベント ${f.auditEventId}: 監査ログのエントリ ${f.index} を指していますが、そのエントリはこのイベントの記録ではありません`,
+        `audit event ${f.auditEventId}: points at entry ${f.index} of the audit log, which does not record it`,
+      )
   }
 }
 

@@ -60,7 +60,7 @@ describe('the ledger API', () => {
     logA = made.log.id
     entries = made.entries
     heads = made.heads
-    globalLog = (await makeSignedLog(server.ctx, { name: 'kamae-audit', batches: [3], tag: 'audit' })).log.id
+    globalLog = (await makeSignedLog(server.ctx, { name: 'kamae-test-global', batches: [3], tag: 'global' })).log.id
     await ensureLog(server.ctx.db, { name: `org:${orgA.id}:unsigned`, ownerOrgId: orgA.id })
     adminA = new ApiClient(server, 'en')
     await adminA.login(owner.email, owner.password, owner.totpSecret)
@@ -192,12 +192,14 @@ describe('the ledger API', () => {
     expect((await other.get<{ id: string }[]>('/api/v1/ledger/logs')).body).toEqual([])
   })
 
-  it("lets a supervisor's admin read the global audit log, and no institution's admin", async () => {
+  it("lets a supervisor's admin read the global logs, and no institution's admin", async () => {
     const supervisor = await clientFor(supervisorAdmin)
     const head = await supervisor.get<SignedTreeHead>(`/api/v1/ledger/logs/${globalLog}/head`)
     expect(head.status).toBe(200)
     expect(head.body.treeSize).toBe(3)
-    expect((await supervisor.get<{ id: string }[]>('/api/v1/ledger/logs')).body.map((log) => log.id)).toEqual([globalLog])
+    const listed = (await supervisor.get<{ id: string; name: string; ownerOrgId: string | null }[]>('/api/v1/ledger/logs')).body
+    expect(listed.map((log) => log.name)).toEqual(['kamae-audit', 'kamae-test-global'])
+    expect(listed.every((log) => log.ownerOrgId === null)).toBe(true)
     expect((await supervisor.get(`${base()}/head`)).status).toBe(404)
     expect((await adminA.get(`/api/v1/ledger/logs/${globalLog}/head`)).status).toBe(404)
   })

@@ -2,10 +2,13 @@ import { Type } from 'typebox'
 import type { AppContext } from '../../context.js'
 import type { App } from '../../http/app.js'
 import { actorOf } from '../../http/auth.js'
-import { DateTime, Uuid, withErrors } from '../../http/schemas.js'
+import { DateTime, ErrorResponse, Uuid, withErrors } from '../../http/schemas.js'
+import { encodeRecords, MAX_RECORD_BYTES, MAX_RECORDS, MAX_REQUEST_BYTES, recordsOfJson, recordsOfJsonLines } from './operation-records.js'
+import * as operations from './operations.js'
 import * as ledger from './service.js'
 
-// HTTP of the ledger: schemas and status codes; who may read what is decided in service.ts.
+// HTTP of the ledger: schemas and status codes; who may read what is decided in service.ts, who
+// may append operation records in operations.ts.
 // Hashes and signatures are base64. Query fields are optional in the schemas so that the
 // service's permission check answers first (another organisation's log is "not found" before
 // any question about the query); the service then names what is missing.
@@ -77,10 +80,101 @@ const PublicKey = Type.Object({
   validUntil: Type.Union([DateTime, Type.Null()]),
 })
 
+const RecordReceipt = Type.Object({
+  index: Type.Integer(),
+  leafHash: Hash,
+  inclusionPath: Type.Array(Hash, { description: 'RFC 9162 audit path, leaf level first' }),
+})
+
+const OperationReceipts = Type.Object({
+  logId: Type.String({ description: "the uuid of the institution's operations log" }),
+  firstIndex: Type.Integer(),
+  count: Type.Integer(),
+  treeSize: Type.Integer({ description: 'the size of the tree the proofs are against: that of signedHead' }),
+  rootHash: Hash,
+  signedHead: SignedHead,
+  receipts: Type.Array(RecordReceipt, { description: 'one per record, in the order sent' }),
+})
+
+const OperationReceipt = Type.Object({
+  logId: Type.String(),
+  index: Type.Integer(),
+  leafHash: Hash,
+  record: Type.Unknown({ description: 'the record as appended' }),
+  appendedAt: DateTime,
+  treeSize: Type.Integer(),
+  rootHash: Hash,
+  inclusionPath: Type.Array(Hash),
+  signedHead: SignedHead,
+})
+
+const OperationsJsonBody = Type.Object(
+  {
+    records: Type.Optional(Type.Array(Type.Unknown(), { description: `1 to ${MAX_RECORDS.toLocaleString('en')} records, each a JSON object` })),
+    record: Type.Optional(Type.Unknown({ description: 'one record, a JSON object' })),
+  },
+  { additionalProperties: false, description: 'exactly one of records and record' },
+)
+
+const NDJSON = 'application/x-ndjson'
+
 const Count = (description: string, minimum = 0) => Type.Optional(Type.Integer({ minimum, maximum: Number.MAX_SAFE_INTEGER, description }))
 
 export function ledgerRoutes(app: App, ctx: AppContext) {
   const tags = ['ledger']
+
+  // JSON Lines arrive as text; operation-records.ts reads them line by line.
+  app.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: MAX_REQUEST_BYTES }, (_request, body, done) => done(null, body))
+
+  app.post(
+    '/api/v1/ledger/operations',
+    {
+      bodyLimit: MAX_REQUEST_BYTES,
+      schema: {
+        tags,
+        summary: "Appends records to the institution's own operation log; answers receipts (index, leaf hash, inclusion proof against a signed head)",
+        description:
+          `An institution's admin or editor. A JSON body { "records": [ … ] } or { "record": { … } }, or ${NDJSON} (one record a line); ` +
+          `at most ${MAX_RECORDS.toLocaleString('en')} records a call, each a JSON object of at most ${MAX_RECORD_BYTES / 1024} KiB in RFC 8785 canonical form, ` +
+          'which is the ledger entry: leaf hash = SHA-256(0x00 || canonical JSON). With an Idempotency-Key, a repeated call with the same records ' +
+          'answers the same receipts (header Idempotent-Replayed: true); with other records it is refused (409).',
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$', description: 'printable ASCII, no spaces' })),
+        }),
+        body: {
+          content: {
+            'application/json': { schema: OperationsJsonBody },
+            [NDJSON]: { schema: Type.String({ description: 'one JSON object a line' }) },
+          },
+        },
+        response: withErrors({ 201: OperationReceipts, 409: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse }),
+      },
+    },
+    async (request, reply) => {
+      const body: unknown = request.body
+      const records = encodeRecords(typeof body === 'string' ? recordsOfJsonLines(body) : recordsOfJson(body))
+      const idempotencyKey = request.headers['idempotency-key']
+      const { replayed, ...receipts } = await operations.appendOperations(ctx, actorOf(request), {
+        records,
+        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+      })
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return reply.status(201).send(receipts)
+    },
+  )
+
+  app.get(
+    '/api/v1/ledger/operations/receipts/:index',
+    {
+      schema: {
+        tags,
+        summary: "A fresh receipt for a record of the institution's operation log: its inclusion proof against the latest signed head",
+        params: Type.Object({ index: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }),
+        response: withErrors({ 200: OperationReceipt }),
+      },
+    },
+    async (request) => operations.operationReceipt(ctx, actorOf(request), request.params.index),
+  )
 
   app.get(
     '/api/v1/ledger/logs',

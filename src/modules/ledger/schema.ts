@@ -1,7 +1,7 @@
-import { bigint, bigserial, customType, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
-import { organisations } from '../identity/schema.js'
+import { bigint, bigserial, boolean, customType, integer, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { organisations, users } from '../identity/schema.js'
 
-// Tables of migrations/0003_ledger.sql and 0005_ledger_heads.sql. Hashes and entries are bytea: Uint8Array in, Uint8Array
+// Tables of migrations/0003_ledger.sql, 0005_ledger_heads.sql and 0007_ledger_audit.sql. Hashes and entries are bytea: Uint8Array in, Uint8Array
 // out (node-postgres answers Buffers, PGlite Uint8Arrays; both are Uint8Arrays).
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -68,4 +68,40 @@ export const ledgerHeads = pgTable(
     signature: bytea('signature').notNull(),
   },
   (t) => [unique('ledger_heads_once').on(t.logId, t.treeSize, t.keyId)],
+)
+
+/** Entries waiting for the sequencer: written in the transaction of the change they record. */
+export const ledgerPending = pgTable('ledger_pending', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  logId: text('log_id').notNull(),
+  entry: bytea('entry').notNull(),
+  auditEventId: bigint('audit_event_id', { mode: 'number' }),
+  queuedAt: ts('queued_at').notNull().defaultNow(),
+})
+
+/** One row: the deployment's audit salt (never changes) and the backfill of older audit events. */
+export const ledgerAuditSettings = pgTable('ledger_audit_settings', {
+  singleton: boolean('singleton').primaryKey().default(true),
+  salt: bytea('salt').notNull(),
+  backfillUntil: bigint('backfill_until', { mode: 'number' }).notNull(),
+  backfilledThrough: bigint('backfilled_through', { mode: 'number' }).notNull(),
+})
+
+export const ledgerOperationBatches = pgTable(
+  'ledger_operation_batches',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    logId: text('log_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    requestDigest: bytea('request_digest').notNull(),
+    firstIndex: bigint('first_index', { mode: 'number' }).notNull(),
+    recordCount: integer('record_count').notNull(),
+    headId: bigint('head_id', { mode: 'number' }).notNull(),
+    appendedBy: uuid('appended_by').references(() => users.id),
+    appendedAt: ts('appended_at').notNull().defaultNow(),
+  },
+  (t) => [unique('ledger_operation_batches_key').on(t.orgId, t.idempotencyKey)],
 )

@@ -4,15 +4,17 @@ import { AppError, forbidden, invalid, notFound } from '../../errors.js'
 import type { Localized } from '../../i18n/locale.js'
 import type { Actor } from '../identity/actor.js'
 import { LedgerIntegrityError, proveConsistency, proveInclusion, rootAtSize } from './durable-log.js'
+import { sequenceIfPending } from './sequencer.js'
 import { EMPTY_ROOT, HASH_SIZE } from './merkle.js'
 import { base64, toSignedTreeHead } from './sign-heads.js'
 import { publicKeyPem } from './signing-key.js'
 import type { SignedTreeHead } from './tree-head.js'
 import * as repo from './repository.js'
 
-// What the ledger API reads, and who may read it. Ledger routes are for admins. A log belongs to
-// an organisation (its admins read it) or, for Kamae's global logs such as 'kamae-audit', to no
-// one: those are read by admins of a supervisor only. A log the actor may not read is "not found",
+// What the ledger API reads, and who may read it. Ledger routes are for admins (those of the
+// institutions' operation logs excepted: operations.ts). A log belongs to an organisation (its
+// admins read it) or, for Kamae's global logs such as 'kamae-audit', to no one: those are read by
+// admins of a supervisor only. A log the actor may not read is "not found",
 // whatever the reason, so its existence is not revealed.
 
 /** Entries one request may read. */
@@ -75,6 +77,8 @@ async function readableLog(ctx: AppContext, actor: Actor, logId: string): Promis
   assertCanReadLedger(actor)
   const row = await repo.findLogByUuid(ctx.db, logId)
   if (!row || !canReadLog(actor, row)) throw notFound('ledger_log', logId)
+  // Entries still queued (the audit trail's, sequencer.ts) join the log first: reads are current.
+  if (await sequenceIfPending(ctx.db, row.id)) return (await repo.findLogByUuid(ctx.db, logId))!
   return row
 }
 

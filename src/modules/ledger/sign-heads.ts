@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { AppContext, Logger } from '../../context.js'
 import type { Db, Queryable } from '../../db/database.js'
 import { notFound } from '../../errors.js'
+import { sequenceAll, sequenceIfPending, startPeriodicSequencing } from './sequencer.js'
 import { loadSigningKey, LedgerKeyError, type LedgerSigningKey } from './signing-key.js'
 import { signTreeHead, type PublicLedgerKey, type SignedTreeHead } from './tree-head.js'
 import * as repo from './repository.js'
@@ -64,19 +65,44 @@ export async function registerSigningKey(db: Db, key: LedgerSigningKey, now: Dat
 }
 
 /**
- * Signs the head of the log at its current size. Idempotent: while the size does not change, the
- * head already signed by this key is answered again.
+ * Signs the head of the log at its current size, once its queued entries are in. Idempotent: while
+ * the size does not change, the head already signed by this key is answered again.
  */
 export async function signHead(ctx: AppContext, logName: string): Promise<SignedTreeHead> {
   const key = requireSigningKey(ctx)
   await registerSigningKey(ctx.db, key, ctx.clock())
+  await sequenceIfPending(ctx.db, logName)
   return signHeadWith(ctx, key, logName)
 }
 
-/** Signs a head for every non-empty log whose size has no head by the current key; answers how many. */
+/**
+ * Signs, in the caller's transaction, the head of a log that the transaction holds locked and has
+ * just grown (a size never signed before): the head commits with the entries it covers. The key
+ * must be registered first (registerSigningKey, outside the transaction).
+ */
+export async function signHeadInTransaction(
+  tx: Queryable,
+  key: LedgerSigningKey,
+  log: { name: string; uuid: string },
+  head: { treeSize: number; rootHash: Uint8Array },
+  now: Date,
+): Promise<repo.SignedHeadRow> {
+  const signed = signTreeHead({ logId: log.uuid, treeSize: head.treeSize, rootHash: base64(head.rootHash), timestamp: now.getTime(), keyId: key.keyId }, key.privateKey)
+  return repo.insertSignedHead(tx, {
+    logId: log.name,
+    treeSize: head.treeSize,
+    rootHash: head.rootHash,
+    timestampMs: signed.timestamp,
+    keyId: signed.keyId,
+    signature: Buffer.from(signed.signature, 'base64'),
+  })
+}
+
+/** Moves the queued entries into their logs, then signs a head for every non-empty log whose size has no head by the current key; answers how many. */
 export async function signAllHeads(ctx: AppContext): Promise<number> {
   const key = requireSigningKey(ctx)
   await registerSigningKey(ctx.db, key, ctx.clock())
+  await sequenceAll(ctx.db)
   let signed = 0
   for (const log of await repo.listLogs(ctx.db)) {
     if (log.treeSize === 0) continue
@@ -114,15 +140,18 @@ export interface PeriodicHeads {
 }
 
 /**
- * Signs heads now and then every `intervalMs` (server start). Loads — in embedded mode, first
- * generates — the key at once, so a broken key file stops the start; without a key (PostgreSQL,
- * none configured) it warns and signs nothing. Failures of a run are logged, never thrown.
+ * The ledger's background work at server start: sequencing queued entries every second
+ * (sequencer.ts), and signing heads now and then every `intervalMs`. Loads — in embedded mode,
+ * first generates — the key at once, so a broken key file stops the start; without a key
+ * (PostgreSQL, none configured) it warns and signs nothing. Failures of a run are logged, never
+ * thrown.
  */
 export function startPeriodicHeads(ctx: AppContext, log: Logger, intervalMs = HEAD_INTERVAL_MS): PeriodicHeads {
   const key = loadSigningKey(ctx.config)
+  const sequencing = startPeriodicSequencing(ctx.db, log)
   if (!key) {
     log.warn({}, 'ledger: no signing key (KAMAE_LEDGER_KEY_FILE): tree heads are not signed')
-    return { stop: async () => undefined }
+    return { stop: () => sequencing.stop() }
   }
   log.info({ keyId: key.keyId, source: key.source }, 'ledger: tree heads are signed with this key')
   let running: Promise<void> | null = null
@@ -144,6 +173,7 @@ export function startPeriodicHeads(ctx: AppContext, log: Logger, intervalMs = HE
     async stop() {
       clearInterval(timer)
       await running
+      await sequencing.stop()
     },
   }
 }

@@ -20,7 +20,7 @@ describe('kamae ledger verify (an export, offline)', () => {
     // 40 entries, heads signed at 3, 13 and 40.
     await makeSignedLog(server.ctx, { name: 'verify-test', batches: [3, 10, 27] })
     lines = []
-    await exportLedger(server.ctx.db, { now: server.ctx.clock() }, (line) => {
+    await exportLedger(server.ctx.db, { logNames: ['verify-test'], now: server.ctx.clock() }, (line) => {
       lines.push(line)
     })
     lineOf = (index) => lines.findIndex((line) => line.startsWith('{"type":"entry"') && JSON.parse(line).index === index)
