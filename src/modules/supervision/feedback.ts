@@ -177,17 +177,18 @@ async function storeFeedback(ctx: AppContext, roundId: string, report: FeedbackR
   await repo.saveFeedback(ctx.db, { roundId, institutionOrgId: report.institution.id, report, pdfJaSha256: storedJa.sha256, pdfEnSha256: storedEn.sha256, generatedAt: at })
 }
 
-const PROGRESS_EVERY = 10
 
 async function runGeneration(ctx: AppContext, round: repo.RoundRow, actorUserId: string, at: Date): Promise<void> {
   try {
     const reports = await allFeedbackData(ctx.db, round, at)
     await repo.deleteFeedbackOf(ctx.db, round.id)
+    // About fifty progress updates whatever the size of the round.
+    const progressEvery = Math.max(1, Math.floor(reports.length / 50))
     let done = 0
     for (const report of reports) {
       await storeFeedback(ctx, round.id, report, at)
       done += 1
-      if (done % PROGRESS_EVERY === 0) await repo.updateJob(ctx.db, round.id, { done })
+      if (done % progressEvery === 0) await repo.updateJob(ctx.db, round.id, { done })
     }
     await ctx.db.transaction(async (tx) => {
       await repo.updateJob(tx, round.id, { done, state: 'done', finishedAt: ctx.clock() })

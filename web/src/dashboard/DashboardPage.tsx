@@ -11,6 +11,7 @@ import { useLang, useQuery } from '../common/hooks'
 import { PageLoader } from '../common/PageLoader'
 import { pick } from '../i18n'
 import { isOverdue } from '../remediation/RemediationBoard'
+import { MyRoundsCard } from '../supervision/MyRoundsCard'
 import type { AssessmentSummary, RemediationAction, Role, Scores } from '../types'
 import { useDisclosure } from '@mantine/hooks'
 
@@ -66,7 +67,10 @@ export function DashboardPage() {
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 4 }}>
-            <MyActions assessments={list.data ?? []} latest={latest} role={role} />
+            <Stack gap="md">
+              {membership?.kind === 'institution' && <MyRoundsCard />}
+              <MyActions assessments={list.data ?? []} latest={latest} role={role} />
+            </Stack>
           </Grid.Col>
         </Grid>
       )}

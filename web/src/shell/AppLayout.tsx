@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks'
 import {
   IconAlertOctagon,
   IconCheck,
+  IconClipboardList,
   IconInbox,
   IconChecklist,
   IconChevronDown,
@@ -21,6 +22,7 @@ import { useLang } from '../common/hooks'
 import { PageLoader } from '../common/PageLoader'
 import { LanguageSwitch, useChangeLanguage } from './LanguageSwitch'
 import { Logo } from './Logo'
+import { NotificationBell } from './NotificationBell'
 
 /** Only a fully logged-in session (password and, where required, MFA) sees the app. */
 export function RequireSession() {
@@ -50,7 +52,10 @@ function AppLayout() {
       ? [{ to: '/incidents', label: t('nav.incidents'), icon: IconAlertOctagon, match: (p: string) => p.startsWith('/incidents') }]
       : []),
     ...(membership?.kind === 'supervisor'
-      ? [{ to: '/supervision/incidents', label: t('nav.supervisionIncidents'), icon: IconInbox, match: (p: string) => p.startsWith('/supervision/incidents') }]
+      ? [
+          { to: '/supervision/rounds', label: t('nav.supervisionRounds'), icon: IconClipboardList, match: (p: string) => p.startsWith('/supervision/rounds') },
+          { to: '/supervision/incidents', label: t('nav.supervisionIncidents'), icon: IconInbox, match: (p: string) => p.startsWith('/supervision/incidents') },
+        ]
       : []),
     ...(isAdmin ? [{ to: '/members', label: t('nav.members'), icon: IconUsers, match: (p: string) => p.startsWith('/members') }] : []),
   ]
@@ -129,6 +134,7 @@ function Header({ burgerOpened, onBurger }: { burgerOpened: boolean; onBurger: (
         )}
       </Group>
       <Group gap="sm" wrap="nowrap">
+        {membership && <NotificationBell key={membership.orgId} />}
         <LanguageSwitch />
         <Menu position="bottom-end" width={260} withinPortal>
           <Menu.Target>
