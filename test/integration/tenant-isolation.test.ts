@@ -7,6 +7,7 @@ import { loadFixtureCatalog } from '../support/catalogs.js'
 import { makeSignedLog } from '../../src/modules/ledger/test-fixtures.js'
 import { linkInstitution } from '../../src/modules/incident/jurisdiction.js'
 import { approvedAssessment, storeRoundCatalog } from '../../src/modules/supervision/test-fixtures.js'
+import { approve as approveWithdrawal, approveDestination, makeExchange, raise as raiseWithdrawal, verify as verifyWithdrawal, type Exchange } from '../../src/modules/custody/test-fixtures.js'
 
 // DESIGN.md §7: no user ever reads another organisation's data. This test walks EVERY route of the
 // OpenAPI document as an admin of organisation B against the data of organisation A, and expects
@@ -32,6 +33,7 @@ interface JsonSchema {
   minimum?: number
   minLength?: number
   default?: unknown
+  examples?: unknown[]
 }
 
 // Routes that act on the caller's own session or account, or on shared framework content, and so hold
@@ -59,6 +61,9 @@ describe('tenant isolation: every route, as another organisation', () => {
   let editorA: TestUser
   let intruder: TestUser
   let supervisorIntruder: TestUser
+  let exchangeA: Exchange
+  let exchangeIntruder: TestUser
+  const statuses = new Map<string, number>()
   const a: Record<string, string> = {}
   const secrets: string[] = []
 
@@ -146,6 +151,29 @@ describe('tenant isolation: every route, as another organisation', () => {
     expect((await editor.post(`/api/v1/rounds/${a.round}/messages`, { body: 'ALPHA-SECRET-RESPONSE' })).status).toBe(201)
     secrets.push(a.round, a.submission)
     supervisorIntruder = await makeUser(server.ctx, (await makeOrganisation(server.ctx, { kind: 'supervisor', name: 'Beta Supervisor' })).id, 'admin')
+
+    // A crypto-asset exchange A with a withdrawal request verified and approved once, a pending
+    // allow-list change and alerts; the intruder of the custody walk is another exchange's admin.
+    exchangeA = await makeExchange(server, 'Alpha Exchange')
+    const withdrawal = await raiseWithdrawal(exchangeA.requester.client, { purpose: 'ALPHA-SECRET-WITHDRAWAL' })
+    expect(withdrawal.status).toBe(201)
+    await approveDestination(exchangeA.verifier, withdrawal.body)
+    const verified = await verifyWithdrawal(server, exchangeA.verifier, withdrawal.body)
+    expect((await approveWithdrawal(exchangeA.approvers[0], verified)).status).toBe(200)
+    a.custodyRequest = verified.id
+    a.custodyDigest = verified.digest
+    const change = await exchangeA.requester.client.post<{ id: string }>('/api/v1/custody/allow-list/changes', {
+      kind: 'add',
+      asset: 'BTC',
+      address: 'bc1qalpha-secret-allow-listed-000000001',
+      label: 'ALPHA-SECRET-LABEL',
+    })
+    expect(change.status).toBe(201)
+    a.custodyChange = change.body.id
+    const alerts = await exchangeA.admin.client.get<{ id: string }[]>('/api/v1/custody/alerts')
+    a.custodyAlert = alerts.body[0]!.id
+    secrets.push(a.custodyRequest, a.custodyChange, a.custodyAlert, exchangeA.requester.user.email, exchangeA.verifier.user.email)
+    exchangeIntruder = await makeUser(server.ctx, (await makeInstitution(server.ctx, { sector: 'crypto_exchange', name: 'Beta Exchange' })).id, 'admin')
   })
   afterAll(() => server.close())
 
@@ -166,6 +194,9 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (path.startsWith('/api/v1/invitations/')) return a.invitation!
     if (path.startsWith('/api/v1/incidents/') || path.startsWith('/api/v1/supervision/incidents/')) return a.incident!
     if (path.startsWith('/api/v1/incident-attachments/') || path.startsWith('/api/v1/supervision/incident-attachments/')) return a.incidentAttachment!
+    if (path.startsWith('/api/v1/custody/requests/')) return a.custodyRequest!
+    if (path.startsWith('/api/v1/custody/allow-list/changes/')) return a.custodyChange!
+    if (path.startsWith('/api/v1/custody/alerts/')) return a.custodyAlert!
     throw new Error(`tenant-isolation test: which record of organisation A does ${path} take? Add it`)
   }
 
@@ -183,6 +214,7 @@ describe('tenant isolation: every route, as another organisation', () => {
         const body = requestBodyFor(operation, (format) => (format === 'uuid' ? a.assessment! : undefined))
         const response = await client.request(method.toUpperCase(), url, body)
         walked.push(key)
+        statuses.set(key, response.status)
         if (process.env.KAMAE_DEBUG_ISOLATION) console.log(key, response.status)
         if (key === 'GET /api/v1/invitations/by-token/{token}') {
           expect(response.status, key).toBe(410) // a token that is not A's reveals nothing either
@@ -208,6 +240,22 @@ describe('tenant isolation: every route, as another organisation', () => {
   it("answers 404 to another supervisor on every route of A's supervisor's round", async () => {
     const walked = await walk(supervisorIntruder, (path) => path.startsWith('/api/v1/supervision/') || path.startsWith('/api/v1/rounds'))
     expect(walked.length).toBeGreaterThan(20)
+  })
+
+  it("answers another crypto-asset exchange 404 on every custody route that names A's data", async () => {
+    const walked = await walk(exchangeIntruder, (path) => path.startsWith('/api/v1/custody/'))
+    const naming = walked.filter((key) => !isOwnOrgListing(key))
+    expect(naming.length).toBeGreaterThan(10)
+    for (const key of naming) expect(statuses.get(key), key).toBe(404)
+  })
+
+  it("leaves exchange A's withdrawal, allow-list change and alert unchanged after the attempts", async () => {
+    const request = await exchangeA.viewer.client.get<{ status: string; digest: string; amount: string; approvals: { count: number } }>(`/api/v1/custody/requests/${a.custodyRequest}`)
+    expect(request.body).toMatchObject({ status: 'verified', digest: a.custodyDigest, amount: '1.5', approvals: { count: 1 } })
+    const change = await exchangeA.viewer.client.get<{ status: string; approvals: { count: number } }>(`/api/v1/custody/allow-list/changes/${a.custodyChange}`)
+    expect(change.body).toMatchObject({ status: 'pending', approvals: { count: 0 } })
+    const alerts = await exchangeA.admin.client.get<{ id: string; acknowledgedAt: string | null }[]>('/api/v1/custody/alerts')
+    expect(alerts.body.find((x) => x.id === a.custodyAlert)?.acknowledgedAt).toBeNull()
   })
 
   it("leaves organisation A's data unchanged after the attempts", async () => {
@@ -249,6 +297,14 @@ function isOwnOrgListing(key: string): boolean {
     'POST /api/v1/supervision/rounds',
     'GET /api/v1/supervision/incidents',
     'GET /api/v1/supervision/incidents/stats',
+    'GET /api/v1/custody/requests',
+    'POST /api/v1/custody/requests',
+    'GET /api/v1/custody/allow-list',
+    'GET /api/v1/custody/allow-list/changes',
+    'POST /api/v1/custody/allow-list/changes',
+    'GET /api/v1/custody/policy',
+    'PUT /api/v1/custody/policy',
+    'GET /api/v1/custody/alerts',
     'POST /api/v1/supervision/incidents/export.json',
     'POST /api/v1/supervision/incidents/export.xlsx',
   ].includes(key)
@@ -271,6 +327,7 @@ function sampleOf(schema: JsonSchema, uuid: (format: string) => string | undefin
   if (schema.const !== undefined) return schema.const
   if (schema.enum) return schema.enum[0]
   if (schema.default !== undefined) return schema.default
+  if (schema.examples?.length) return schema.examples[0]
   const variants = schema.anyOf ?? schema.oneOf
   if (variants) return sampleOf(variants.find((v) => v.type !== 'null') ?? variants[0]!, uuid)
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type
