@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../../test/support/app.js'
 import { ApiClient } from '../../../test/support/client.js'
 import { makeInstitution, makeOrganisation, makeUser, type TestUser } from '../../../test/support/factories.js'
+import { digestOf } from '../../canonical-json.js'
 import { linkInstitution } from '../incident/jurisdiction.js'
+import { leafHash, verifyInclusion } from '../ledger/merkle.js'
+import { listKeys } from '../ledger/repository.js'
+import { verifySignedHead, type SignedTreeHead } from '../ledger/tree-head.js'
 import { LONG_SESSIONS } from '../incident/test-fixtures.js'
 import { approvedAssessment, storeRoundCatalog } from './test-fixtures.js'
 
@@ -30,6 +34,10 @@ interface InstitutionRound {
   assessmentId: string | null
   submissions: { id: string; version: number; digest: string; late: boolean }[]
   thread: { kind: string; side: string; body: string; submissionVersion: number | null }[]
+}
+interface Receipt {
+  claim: { version: number; digest: string; institutionOrgId: string }
+  receipt: { logId: string; leafIndex: number; treeSize: number; leafHash: string; rootHash: string; inclusionPath: string[]; entry: string; signedHead: SignedTreeHead | null } | null
 }
 interface ErrorBody {
   error: { code: string; message: string; details: { path: string; message: string }[] }
@@ -178,6 +186,26 @@ describe('supervision rounds through HTTP', () => {
     expect(snapshot.scores.overall.score).toBeCloseTo(3 / 6, 12)
     expect((await outsider.get(`/api/v1/rounds/${roundId}/submissions/${first?.id}`)).status).toBe(404)
     expect((await aoba.get(`/api/v1/rounds/${roundId}/submissions/${first?.id}`)).status).toBe(404)
+
+    // The ledger holds the submission: an inclusion proof against a signed head, checkable offline,
+    // whose entry carries the digest of a claim naming the snapshot's digest.
+    const mineReceipt = await kamome.get<Receipt>(`/api/v1/rounds/${roundId}/submissions/${first?.id}/receipt`)
+    expect(mineReceipt.status).toBe(200)
+    const { claim, receipt } = mineReceipt.body
+    expect(claim).toMatchObject({ version: 1, digest: first?.digest, institutionOrgId: kamomeOrg })
+    expect(receipt).not.toBeNull()
+    const entry = Buffer.from(receipt!.entry, 'utf8')
+    expect(JSON.parse(receipt!.entry)).toMatchObject({ action: 'round.submitted', afterDigest: digestOf(claim) })
+    expect(Buffer.from(leafHash(entry)).toString('base64')).toBe(receipt!.leafHash)
+    const b64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'))
+    const head = receipt!.signedHead!
+    expect(head).toMatchObject({ logId: receipt!.logId, treeSize: receipt!.treeSize, rootHash: receipt!.rootHash })
+    expect(verifyInclusion({ leafIndex: receipt!.leafIndex, treeSize: receipt!.treeSize, inclusionPath: receipt!.inclusionPath.map(b64) }, leafHash(entry), b64(head.rootHash))).toEqual({ ok: true })
+    const keys = new Map((await listKeys(server.ctx.db)).map((k) => [k.keyId, { keyId: k.keyId, publicKey: k.publicKey, validFrom: k.validFrom, validUntil: k.validUntil }]))
+    expect(verifySignedHead(head, keys)).toEqual({ ok: true })
+    const theirReceipt = await supervisor.get<Receipt>(`/api/v1/supervision/rounds/${roundId}/institutions/${kamomeOrg}/submissions/${first?.id}/receipt`)
+    expect(theirReceipt.body.receipt?.leafHash).toBe(receipt!.leafHash)
+    expect((await aoba.get(`/api/v1/rounds/${roundId}/submissions/${first?.id}/receipt`)).status).toBe(404)
 
     const again = await kamome.post<InstitutionRound>(`/api/v1/rounds/${roundId}/submissions`, { assessmentId })
     expect(again.body.submissions.map((s) => s.version)).toEqual([1, 2])

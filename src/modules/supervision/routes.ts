@@ -35,6 +35,7 @@ import {
   StartedAssessment,
   SubmissionParams,
   SubmitBody,
+  SubmissionReceipt,
   TargetStatus,
   TargetsQuery,
 } from './schemas.js'
@@ -180,6 +181,22 @@ export function supervisionRoutes(app: App, ctx: AppContext) {
     },
   )
 
+  app.get(
+    `${base}/:id/institutions/:orgId/submissions/:submissionId/receipt`,
+    {
+      schema: {
+        tags,
+        summary: "The ledger's receipt for a submission: its audit entry in 'kamae-audit' with an inclusion proof against a signed tree head",
+        params: SubmissionParams,
+        response: withErrors({ 200: SubmissionReceipt }),
+      },
+    },
+    async (request) => {
+      const { id, orgId, submissionId } = request.params
+      return submissions.supervisorSubmissionReceipt(ctx, actorOf(request), id, orgId, submissionId)
+    },
+  )
+
   // ---------------------------------------------------------------- supervisor: analysis and feedback
 
   app.get(
@@ -273,6 +290,18 @@ export function supervisionRoutes(app: App, ctx: AppContext) {
       const snapshot = await submissions.mySubmissionSnapshot(ctx, actorOf(request), request.params.id, request.params.submissionId)
       return sendFile(reply, 'application/json', `submission-v${snapshot.version}-${snapshot.digest.slice(0, 12)}.json`, snapshot.text)
     },
+  )
+  app.get(
+    '/api/v1/rounds/:id/submissions/:submissionId/receipt',
+    {
+      schema: {
+        tags,
+        summary: "The ledger's receipt for one of the own submissions: proof, checkable offline, of what was submitted and when",
+        params: MySubmissionParams,
+        response: withErrors({ 200: SubmissionReceipt }),
+      },
+    },
+    async (request) => submissions.mySubmissionReceipt(ctx, actorOf(request), request.params.id, request.params.submissionId),
   )
   app.post(
     '/api/v1/rounds/:id/messages',

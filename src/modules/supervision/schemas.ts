@@ -295,3 +295,28 @@ export const FeedbackJob = Type.Object({
 })
 
 export const CsvQuery = Type.Object({ table: Type.Optional(Type.Enum(['status', 'scores', 'answers'])), lang: Type.Optional(Type.Enum(['ja', 'en'])) })
+
+const SignedHead = Type.Object({
+  logId: Type.String(),
+  treeSize: Type.Integer(),
+  rootHash: Type.String(),
+  timestamp: Type.Integer(),
+  keyId: Type.String(),
+  signature: Type.String(),
+})
+
+export const SubmissionReceipt = Type.Object({
+  claim: Type.Object({ roundId: Uuid, institutionOrgId: Uuid, version: Type.Integer(), digest: Type.String(), late: Type.Boolean() }),
+  receipt: Nullable(
+    Type.Object({
+      logId: Type.String(),
+      leafIndex: Type.Integer(),
+      treeSize: Type.Integer(),
+      leafHash: Type.String(),
+      rootHash: Type.String(),
+      inclusionPath: Type.Array(Type.String()),
+      signedHead: Nullable(SignedHead),
+      entry: Type.String(),
+    }),
+  ),
+})

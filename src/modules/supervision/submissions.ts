@@ -14,6 +14,8 @@ import { getCatalog, type CatalogRow } from '../catalog/service.js'
 import type { Actor } from '../identity/actor.js'
 import { organisations, users } from '../identity/schema.js'
 import { recordAudit } from '../audit/service.js'
+import { auditEvents } from '../audit/schema.js'
+import { auditReceipt, type AuditReceipt } from '../ledger/audit-receipt.js'
 import { emailNotifications, notifyOrganisations } from '../notification/service.js'
 import { assertCanManageRounds, assertCanSubmit, assertCanWorkOnRound, assertInstitution } from './permissions.js'
 import * as repo from './repository.js'
@@ -119,6 +121,40 @@ function cleanBody(body: string): string {
 
 // ---------------------------------------------------------------- recording a submission
 
+/**
+ * What the ledger proves about a submission: the audit event of the submission records the digest of
+ * this object as its `afterDigest`, so whoever holds the snapshot's digest can show that the ledger
+ * holds it, and since when.
+ */
+export interface SubmissionClaim {
+  roundId: string
+  institutionOrgId: string
+  version: number
+  digest: string
+  late: boolean
+}
+
+const submissionClaim = (claim: SubmissionClaim): SubmissionClaim => ({ roundId: claim.roundId, institutionOrgId: claim.institutionOrgId, version: claim.version, digest: claim.digest, late: claim.late })
+
+export interface SubmissionReceipt {
+  claim: SubmissionClaim
+  /** The ledger receipt of the submission's audit event; null while it is still queued. */
+  receipt: AuditReceipt | null
+}
+
+async function receiptOf(ctx: AppContext, row: repo.SubmissionRow): Promise<SubmissionReceipt> {
+  const [event] = await ctx.db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetType, 'round_submission'), eq(auditEvents.targetId, row.id)))
+    .orderBy(auditEvents.id)
+    .limit(1)
+  return {
+    claim: submissionClaim({ roundId: row.roundId, institutionOrgId: row.institutionOrgId, version: row.version, digest: row.digest, late: row.late }),
+    receipt: event ? await auditReceipt(ctx, event.id) : null,
+  }
+}
+
 export interface NewSubmission {
   round: repo.RoundRow
   target: repo.TargetRow
@@ -194,7 +230,7 @@ export async function recordSubmission(tx: Queryable, input: NewSubmission): Pro
     orgId: input.submitter.orgId,
     action: input.source === 'online' ? 'round.submitted' : 'round.submission_imported',
     target: { type: 'round_submission', id },
-    after: { roundId: round.id, institutionOrgId: target.institutionOrgId, version, digest: sealed.digest, late },
+    after: submissionClaim({ roundId: round.id, institutionOrgId: target.institutionOrgId, version, digest: sealed.digest, late }),
     at: now,
   })
   return { id, version, digest: sealed.digest, late }
@@ -417,6 +453,14 @@ export async function respondToRound(ctx: AppContext, actor: Actor, id: string, 
   return detail
 }
 
+/** The ledger's receipt for one of the institution's own submissions. */
+export async function mySubmissionReceipt(ctx: AppContext, actor: Actor, roundId: string, submissionId: string): Promise<SubmissionReceipt> {
+  await requireMyRound(ctx.db, actor, roundId)
+  const row = await repo.findSubmission(ctx.db, roundId, actor.orgId, submissionId)
+  if (!row) throw submissionNotFound()
+  return receiptOf(ctx, row)
+}
+
 /** The exact stored bytes of one of the institution's own submissions. */
 export async function mySubmissionSnapshot(ctx: AppContext, actor: Actor, roundId: string, submissionId: string): Promise<{ text: string; digest: string; version: number }> {
   await requireMyRound(ctx.db, actor, roundId)
@@ -498,6 +542,14 @@ export async function returnSubmission(ctx: AppContext, actor: Actor, roundId: s
   })
   await emailNotifications(ctx, sent)
   return institutionInRound(ctx, actor, roundId, institutionOrgId)
+}
+
+/** The ledger's receipt for a submission made to one of the supervisor's rounds. */
+export async function supervisorSubmissionReceipt(ctx: AppContext, actor: Actor, roundId: string, institutionOrgId: string, submissionId: string): Promise<SubmissionReceipt> {
+  const round = await requireRound(ctx.db, actor, roundId)
+  const row = await repo.findSubmission(ctx.db, round.id, institutionOrgId, submissionId)
+  if (!row) throw submissionNotFound()
+  return receiptOf(ctx, row)
 }
 
 /** The exact stored bytes of a submission made to one of the supervisor's rounds. */

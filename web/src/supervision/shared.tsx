@@ -151,9 +151,22 @@ export function SubmissionTable({ submissions, snapshotPath }: { submissions: Su
               <Table.Td>{percent(s.overallScore)}</Table.Td>
               <Table.Td>{t(`round.source.${s.source}`)}</Table.Td>
               <Table.Td>
-                <Button component="a" href={snapshotPath(s.id)} download size="compact-xs" variant="subtle" leftSection={<IconDownload size={14} />} aria-label={t('round.submissions.downloadN', { n: s.version })}>
-                  {t('round.submissions.download')}
-                </Button>
+                <Group gap={4} wrap="nowrap">
+                  <Button component="a" href={snapshotPath(s.id)} download size="compact-xs" variant="subtle" leftSection={<IconDownload size={14} />} aria-label={t('round.submissions.downloadN', { n: s.version })}>
+                    {t('round.submissions.download')}
+                  </Button>
+                  <Button
+                    component="a"
+                    href={`${snapshotPath(s.id)}/receipt`}
+                    download={`receipt-v${s.version}.json`}
+                    size="compact-xs"
+                    variant="subtle"
+                    leftSection={<IconDownload size={14} />}
+                    aria-label={t('round.submissions.receiptN', { n: s.version })}
+                  >
+                    {t('round.submissions.receipt')}
+                  </Button>
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
