@@ -1,5 +1,6 @@
 // `npm run bench -- <name> [options]`: each benchmark prints its figures and a ratio against a baseline
 // measured in the same run (these machines are noisy; absolute times alone mean little).
+import { intelBench } from './intel.js'
 import { ledgerBench } from './ledger.js'
 import { scoringBench } from './scoring.js'
 import { supervisionBench } from './supervision.js'
@@ -7,6 +8,7 @@ import { supervisionBench } from './supervision.js'
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   scoring: scoringBench,
   ledger: ledgerBench,
+  intel: intelBench,
   supervision: supervisionBench,
 }
 

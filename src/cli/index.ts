@@ -15,6 +15,7 @@ import type { AppContext } from '../context.js'
 import { formatDemoLogins, isDatabaseEmpty, seedDemo } from '../seed/demo.js'
 import { loadBundledCatalogs } from '../modules/catalog/service.js'
 import { runLedgerAudit, runLedgerExport, runLedgerVerify } from '../modules/ledger/ledger-command.js'
+import { registerIntelCommands } from '../modules/intel/intel-command.js'
 
 // CLI messages follow the user's language: KAMAE_LANG, else LANG (ja_JP.UTF-8 -> ja), else Japanese.
 const cliLocale: Locale = (() => {
@@ -195,6 +196,8 @@ ledger
       process.exitCode = result.exitCode
     })
   })
+
+registerIntelCommands(program, say)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
