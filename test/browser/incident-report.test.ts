@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -114,6 +114,14 @@ describe('incident reporting in the browser (ja)', () => {
     expect(await inbox.getByText('つばさ暗号資産取引所（デモ）').count()).toBe(1)
     expect(await inbox.getByTestId('needs-ack').count()).toBe(2)
     await shot('supervision-inbox')
+
+    // A selection of reports leaves as one FIRE JSON document.
+    await inbox.getByRole('checkbox', { name: `この報告を選択: ${TITLE}` }).check()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-selected-json').click()])
+    const exported = JSON.parse(readFileSync((await download.path()) as string, 'utf8')) as { incidents: unknown[] }
+    expect(exported.incidents).toHaveLength(1)
+    expect(JSON.stringify(exported)).toContain(TITLE)
+    expect(JSON.stringify(exported)).not.toContain('ホットウォレット管理サーバー')
 
     await inbox.getByRole('link', { name: TITLE }).click()
     await page.getByTestId('incident-title').filter({ hasText: TITLE }).waitFor()

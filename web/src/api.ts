@@ -113,6 +113,43 @@ export const api = {
   delete: <T>(path: string) => request<T>('DELETE', path),
 }
 
+/**
+ * POSTs a JSON body and saves the answer as a file (exports of a selection): the browser's own
+ * download, named by the server's Content-Disposition or by `fallbackName`.
+ */
+export async function downloadPost(path: string, body: unknown, fallbackName: string): Promise<void> {
+  const headers = { ...baseHeaders('POST'), 'Content-Type': 'application/json', Accept: '*/*' }
+  let response: Response
+  try {
+    response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, 'network_error', i18n.t('errors.network'))
+  }
+  if (!response.ok) {
+    const text = await response.text()
+    let parsed: unknown = null
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {
+      parsed = null
+    }
+    const error = errorFromBody(response.status, parsed, `${response.status} ${response.statusText}`)
+    notifyIfUnauthenticated(response.status, path, error.code)
+    throw error
+  }
+  const disposition = response.headers.get('content-disposition') ?? ''
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1]
+  const plain = /filename="([^"]+)"/i.exec(disposition)?.[1]
+  const url = URL.createObjectURL(await response.blob())
+  const anchor = document.createElement('a')
+  anchor.href = url
+  anchor.download = encoded ? decodeURIComponent(encoded) : (plain ?? fallbackName)
+  document.body.append(anchor)
+  anchor.click()
+  anchor.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
 export interface Upload<T> {
   promise: Promise<T>
   abort: () => void

@@ -1,8 +1,10 @@
-import { Anchor, Badge, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import { Anchor, Badge, Button, Card, Checkbox, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core'
 import { BarChart } from '@mantine/charts'
+import { IconFileTypeXls, IconJson } from '@tabler/icons-react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
+import { ApiError, downloadPost } from '../api'
 import { ErrorAlert } from '../common/ErrorAlert'
 import { formatDateTime } from '../common/format'
 import { useLang, useQuery } from '../common/hooks'
@@ -57,6 +59,8 @@ function Inbox({ vocab }: { vocab: Vocabulary | undefined }) {
   const [phase, setPhase] = useState<string | null>(null)
   const [overdue, setOverdue] = useState<TriState>('')
   const [acknowledged, setAcknowledged] = useState<TriState>('')
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [exportError, setExportError] = useState<ApiError | null>(null)
   const query = new URLSearchParams()
   if (sector) query.set('sector', sector)
   if (category) query.set('category', category)
@@ -65,6 +69,21 @@ function Inbox({ vocab }: { vocab: Vocabulary | undefined }) {
   if (overdue) query.set('overdue', overdue)
   if (acknowledged) query.set('acknowledged', acknowledged)
   const inbox = useQuery<{ total: number; items: InboxEntry[] }>(`/api/v1/supervision/incidents?${query.toString()}`)
+  const shown = inbox.data?.items ?? []
+  // Only reports still shown count: a filter that hides a selected report takes it out of the export.
+  const chosen = shown.filter((e) => selected.has(e.id)).map((e) => e.id)
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current)
+      if (on) next.add(id)
+      else next.delete(id)
+      return next
+    })
+  const exportSelected = (format: 'json' | 'xlsx') => {
+    setExportError(null)
+    const path = format === 'json' ? '/api/v1/supervision/incidents/export.json' : `/api/v1/supervision/incidents/export.xlsx?lang=${lang}`
+    downloadPost(path, { ids: chosen }, `incidents.${format}`).catch((error: unknown) => setExportError(error instanceof ApiError ? error : new ApiError(0, 'error', String(error))))
+  }
   const labelled = (list: { id: string; label: { ja: string; en: string } }[] | undefined) => (list ?? []).map((o) => ({ value: o.id, label: pick(o.label, lang) }))
   const tri = (label: string, value: TriState, onChange: (v: TriState) => void, yes: string, no: string) => (
     <Stack gap={2}>
@@ -98,6 +117,15 @@ function Inbox({ vocab }: { vocab: Vocabulary | undefined }) {
         </SimpleGrid>
       </Card>
       <ErrorAlert error={inbox.error} />
+      <Group gap="xs" justify="flex-end">
+        <Button size="xs" variant="default" leftSection={<IconJson size={16} />} disabled={chosen.length === 0} onClick={() => exportSelected('json')} data-testid="export-selected-json">
+          {t('incident.export.selected', { count: chosen.length })} · {t('incident.export.json')}
+        </Button>
+        <Button size="xs" variant="default" leftSection={<IconFileTypeXls size={16} />} disabled={chosen.length === 0} onClick={() => exportSelected('xlsx')} data-testid="export-selected-xlsx">
+          {t('incident.export.selected', { count: chosen.length })} · {t('incident.export.xlsx')}
+        </Button>
+      </Group>
+      <ErrorAlert error={exportError} />
       {inbox.loading && !inbox.data ? (
         <PageLoader />
       ) : (
@@ -106,6 +134,14 @@ function Inbox({ vocab }: { vocab: Vocabulary | undefined }) {
             <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="sm" data-testid="inbox">
               <Table.Thead>
                 <Table.Tr>
+                  <Table.Th w={40}>
+                    <Checkbox
+                      aria-label={t('incident.export.selectAll')}
+                      checked={shown.length > 0 && chosen.length === shown.length}
+                      indeterminate={chosen.length > 0 && chosen.length < shown.length}
+                      onChange={(event) => setSelected(event.currentTarget.checked ? new Set(shown.map((e) => e.id)) : new Set())}
+                    />
+                  </Table.Th>
                   <Table.Th w={170}>{t('supervision.institution')}</Table.Th>
                   <Table.Th>{t('incident.field.title')}</Table.Th>
                   <Table.Th w={140}>{t('incident.field.category')}</Table.Th>
@@ -117,17 +153,20 @@ function Inbox({ vocab }: { vocab: Vocabulary | undefined }) {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {(inbox.data?.items ?? []).length === 0 && (
+                {shown.length === 0 && (
                   <Table.Tr>
-                    <Table.Td colSpan={8}>
+                    <Table.Td colSpan={9}>
                       <Text c="dimmed" size="sm" ta="center" py="md">
                         {t('supervision.empty')}
                       </Text>
                     </Table.Td>
                   </Table.Tr>
                 )}
-                {(inbox.data?.items ?? []).map((e) => (
+                {shown.map((e) => (
                   <Table.Tr key={e.id} data-testid="inbox-row">
+                    <Table.Td>
+                      <Checkbox aria-label={`${t('incident.export.selectOne')}: ${e.title ?? e.reference}`} checked={selected.has(e.id)} onChange={(event) => toggle(e.id, event.currentTarget.checked)} />
+                    </Table.Td>
                     <Table.Td>
                       <Text size="sm">{pick(e.institution.name, lang)}</Text>
                       <Text size="xs" c="dimmed">
