@@ -30,6 +30,7 @@ import { ledgerRoutes } from '../modules/ledger/routes.js'
 import { incidentRoutes } from '../modules/incident/routes.js'
 import { notificationRoutes } from '../modules/notification/routes.js'
 import { supervisionRoutes } from '../modules/supervision/routes.js'
+import { intelRoutes } from '../modules/intel/routes.js'
 import { custodyRoutes } from '../modules/custody/routes.js'
 
 declare module 'fastify' {
@@ -128,6 +129,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     supervisionRoutes(api as App, ctx)
     notificationRoutes(api as App, ctx)
     custodyRoutes(api as App, ctx)
+    intelRoutes(api as App, ctx)
   })
 
   const serveWeb = (options.serveWeb ?? true) && existsSync(join(webDistDir, 'index.html'))

@@ -7,6 +7,7 @@ import { loadFixtureCatalog } from '../support/catalogs.js'
 import { makeSignedLog } from '../../src/modules/ledger/test-fixtures.js'
 import { linkInstitution } from '../../src/modules/incident/jurisdiction.js'
 import { approvedAssessment, storeRoundCatalog } from '../../src/modules/supervision/test-fixtures.js'
+import { bundleOf, createToken, indicator, marked, taxii, uploadBundle } from '../../src/modules/intel/test-fixtures.js'
 import { approve as approveWithdrawal, approveDestination, makeExchange, raise as raiseWithdrawal, verify as verifyWithdrawal, type Exchange } from '../../src/modules/custody/test-fixtures.js'
 
 // DESIGN.md §7: no user ever reads another organisation's data. This test walks EVERY route of the
@@ -150,6 +151,46 @@ describe('tenant isolation: every route, as another organisation', () => {
     a.orgA = orgA.id
     expect((await editor.post(`/api/v1/rounds/${a.round}/messages`, { body: 'ALPHA-SECRET-RESPONSE' })).status).toBe(201)
     secrets.push(a.round, a.submission)
+
+    // Organisation A's threat intelligence (issue 5): a sharing group of its own with a collection,
+    // a GREEN and a RED indicator shared there, an API token, a TAXII status and a subscription.
+    const group = await admin.post<{ id: string }>('/api/v1/intel/sharing-groups', { name: 'ALPHA-SECRET-GROUP' })
+    expect(group.status).toBe(201)
+    a.intelGroup = group.body.id
+    const collection = await admin.post<{ id: string }>('/api/v1/intel/collections', {
+      title: 'ALPHA-SECRET-COLLECTION',
+      community: { kind: 'group', id: a.intelGroup },
+      defaultTlp: 'green',
+      membersCanWrite: true,
+    })
+    expect(collection.status).toBe(201)
+    a.intelCollection = collection.body.id
+    const alphaIndicator = indicator({ name: 'ALPHA-SECRET-INDICATOR' })
+    const shared = await uploadBundle(editor, a.intelCollection, bundleOf([alphaIndicator, marked(indicator({ name: 'ALPHA-SECRET-RED' }), 'red')]))
+    expect(shared.status).toBe(201)
+    a.intelObject = String(alphaIndicator.id)
+    a.intelShare = String(shared.body.shareId)
+    const alphaToken = await createToken(editor, 'ALPHA-SECRET-TOKEN')
+    a.intelToken = (await editor.get<{ id: string }[]>('/api/v1/intel/tokens')).body[0]!.id
+    const posted = await taxii<{ id: string }>(server, 'POST', `/taxii2/kamae/collections/${a.intelCollection}/objects/`, { email: editorA.email, token: alphaToken }, {
+      body: { objects: [indicator({ name: 'ALPHA-SECRET-TAXII' })] },
+    })
+    expect(posted.status).toBe(202)
+    a.intelStatus = posted.body.id
+    const subscription = await admin.post<{ id: string }>('/api/v1/intel/subscriptions', {
+      title: 'ALPHA-SECRET-SUBSCRIPTION',
+      url: 'https://taxii.alpha-secret.example/taxii2/',
+      apiRoot: 'api1/',
+      remoteCollectionId: 'alpha-secret-remote',
+      username: 'alpha-secret-user@test.example',
+      token: 'ALPHA-SECRET-REMOTE-TOKEN',
+      collectionId: a.intelCollection,
+      tlp: 'amber+strict',
+    })
+    expect(subscription.status).toBe(201)
+    a.intelSubscription = subscription.body.id
+    secrets.push(a.intelGroup, a.intelCollection, a.intelObject, a.intelShare, a.intelToken, a.intelStatus, a.intelSubscription)
+
     supervisorIntruder = await makeUser(server.ctx, (await makeOrganisation(server.ctx, { kind: 'supervisor', name: 'Beta Supervisor' })).id, 'admin')
 
     // A crypto-asset exchange A with a withdrawal request verified and approved once, a pending
@@ -186,6 +227,7 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (param === 'index' && path.startsWith('/api/v1/ledger/operations/')) return '1' // A's log holds entries 0 and 1; B's has none
     if (param === 'orgId') return a.orgA!
     if (param === 'submissionId') return a.submission!
+    if (param === 'stixId') return a.intelObject!
     if (param !== 'id') throw new Error(`tenant-isolation test: unknown path parameter {${param}} in ${path}: add it`)
     if (path.startsWith('/api/v1/assessments/')) return a.assessment!
     if (path.startsWith('/api/v1/supervision/rounds/') || path.startsWith('/api/v1/rounds/')) return a.round!
@@ -197,6 +239,11 @@ describe('tenant isolation: every route, as another organisation', () => {
     if (path.startsWith('/api/v1/custody/requests/')) return a.custodyRequest!
     if (path.startsWith('/api/v1/custody/allow-list/changes/')) return a.custodyChange!
     if (path.startsWith('/api/v1/custody/alerts/')) return a.custodyAlert!
+    if (path.startsWith('/api/v1/intel/collections/')) return a.intelCollection!
+    if (path.startsWith('/api/v1/intel/sharing-groups/')) return a.intelGroup!
+    if (path.startsWith('/api/v1/intel/shares/')) return a.intelShare!
+    if (path.startsWith('/api/v1/intel/tokens/')) return a.intelToken!
+    if (path.startsWith('/api/v1/intel/subscriptions/')) return a.intelSubscription!
     throw new Error(`tenant-isolation test: which record of organisation A does ${path} take? Add it`)
   }
 
@@ -258,6 +305,32 @@ describe('tenant isolation: every route, as another organisation', () => {
     expect(alerts.body.find((x) => x.id === a.custodyAlert)?.acknowledgedAt).toBeNull()
   })
 
+  it("answers 404 or 403 to another organisation's TAXII token on every TAXII endpoint of A's collection", async () => {
+    const client = new ApiClient(server)
+    await client.login(intruder.email, intruder.password, intruder.totpSecret)
+    const creds = { email: intruder.email, token: await createToken(client, 'intruder') }
+    const collection = `/taxii2/kamae/collections/${a.intelCollection}`
+    const object = `${collection}/objects/${a.intelObject}`
+    const attempts: [string, string, unknown?][] = [
+      ['GET', `${collection}/`],
+      ['GET', `${collection}/objects/`],
+      ['POST', `${collection}/objects/`, { objects: [indicator({ name: 'INTRUDER' })] }],
+      ['GET', `${collection}/manifest/`],
+      ['GET', `${object}/`],
+      ['GET', `${object}/versions/`],
+      ['DELETE', `${object}/`],
+      ['GET', `/taxii2/kamae/status/${a.intelStatus}/`],
+    ]
+    for (const [method, path, body] of attempts) {
+      const response = await taxii(server, method, path, creds, { body })
+      expect([403, 404], `${method} ${path} answered ${response.status}`).toContain(response.status)
+      for (const secret of secrets) expect(response.text, `${method} ${path} leaked ${secret}`).not.toContain(secret)
+    }
+    const listed = await taxii(server, 'GET', '/taxii2/kamae/collections/', creds)
+    expect(listed.status).toBe(200)
+    expect(listed.text).not.toContain(a.intelCollection)
+  })
+
   it("leaves organisation A's data unchanged after the attempts", async () => {
     const editor = new ApiClient(server)
     await editor.login(editorA.email, editorA.password)
@@ -271,6 +344,9 @@ describe('tenant isolation: every route, as another organisation', () => {
     const incident = await editor.get<{ latest: { version: number; content: { title: string } }; attachments: { id: string }[] }>(`/api/v1/incidents/${a.incident}`)
     expect(incident.body.latest).toMatchObject({ version: 1, content: { title: 'ALPHA-SECRET-INCIDENT' } })
     expect(incident.body.attachments.map((x) => x.id)).toEqual([a.incidentAttachment])
+    const intel = await editor.get<{ versions: { object: { name: string } }[] }>(`/api/v1/intel/objects/${a.intelObject}`)
+    expect(intel.body.versions.map((v) => v.object.name)).toEqual(['ALPHA-SECRET-INDICATOR'])
+    expect((await editor.get<{ total: number }>('/api/v1/intel/objects?q=ALPHA-SECRET')).body.total).toBe(3)
   })
 })
 
@@ -307,6 +383,17 @@ function isOwnOrgListing(key: string): boolean {
     'GET /api/v1/custody/alerts',
     'POST /api/v1/supervision/incidents/export.json',
     'POST /api/v1/supervision/incidents/export.xlsx',
+    'GET /api/v1/intel/objects', // what TLP lets the caller read: never A's here
+    'GET /api/v1/intel/export',
+    'GET /api/v1/intel/communities',
+    'GET /api/v1/intel/sharing-groups',
+    'POST /api/v1/intel/sharing-groups',
+    'GET /api/v1/intel/collections',
+    'POST /api/v1/intel/collections',
+    'GET /api/v1/intel/tokens',
+    'POST /api/v1/intel/tokens',
+    'GET /api/v1/intel/subscriptions',
+    'POST /api/v1/intel/subscriptions',
   ].includes(key)
 }
 
